@@ -1,0 +1,85 @@
+"""The facility file: time zone, region labels, and the people with their roles."""
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from domain.errors import ConfigError, NotFound
+from domain.model import Role
+
+
+class Person(BaseModel):
+    """A team member (or PSG member) who fires triggers and receives alerts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    name: str = Field(min_length=1)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    chat: str | None = None
+    roles: frozenset[Role] = Field(min_length=1)
+    timezone: str | None = None
+
+
+class Facility(BaseModel):
+    """Everything about the facility that is configuration rather than data."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "MIEUX"
+    timezone: str = "Europe/Brussels"
+    regions: list[str] = Field(min_length=1)
+    people: list[Person] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Facility":
+        for what, values in (("region", self.regions), ("person id", [p.id for p in self.people])):
+            dupes = sorted({v for v in values if values.count(v) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what}: {', '.join(dupes)}")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def person(self, person_id: str) -> Person:
+        """The person with this id, or NotFound naming who exists."""
+        for p in self.people:
+            if p.id == person_id:
+                return p
+        known = ", ".join(p.id for p in self.people)
+        raise NotFound(f"unknown person {person_id!r}: the facility file knows {known}")
+
+    def with_role(self, role: Role) -> list[Person]:
+        """Everyone who holds `role`."""
+        return [p for p in self.people if role in p.roles]
+
+    def region(self, label: str) -> str | None:
+        """The configured spelling of a region label, matched without regard to case."""
+        return next((r for r in self.regions if r.casefold() == label.strip().casefold()), None)
+
+
+def load_facility(path: Path) -> Facility:
+    """Read and validate the facility file; every problem is reported with its place."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read the facility file {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    try:
+        return Facility.model_validate(raw or {})
+    except ValidationError as error:
+        raise ConfigError(f"{path}: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())) from None

@@ -1,0 +1,31 @@
+"""Process settings, from MIEUX_* environment variables."""
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_FACILITY = Path(__file__).with_name("facility.yaml")
+
+
+def _default_data_dir() -> Path:
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "mieux"
+
+
+class Settings(BaseSettings):
+    """Where the data lives and who is acting. Secrets are SecretStr so they never print."""
+
+    model_config = SettingsConfigDict(env_prefix="MIEUX_", extra="ignore")
+
+    data_dir: Path = _default_data_dir()
+    database_url: SecretStr | None = None
+    facility_file: Path = DEFAULT_FACILITY
+    actor: str | None = None
+
+    def database(self) -> str:
+        """The database URL: the configured one, else SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'mieux.db').absolute()}"

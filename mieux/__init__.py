@@ -1,0 +1,1 @@
+"""mieux-engine: the application layer (services, CLI) over domain/, states/ and store/."""

@@ -1,0 +1,1 @@
+"""State machines, one short file each, that read as data."""

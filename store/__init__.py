@@ -1,0 +1,1 @@
+"""Where Actions live: SQLModel tables, the database engine, migrations."""

@@ -1,0 +1,56 @@
+"""Database engines for SQLite (the embedded default) and PostgreSQL (scale-out).
+
+SQLite: WAL, and every transaction starts with BEGIN IMMEDIATE so that a read-modify-write
+cannot interleave with another writer (Python's sqlite3 otherwise begins only at the first
+write, and concurrent updates were measured to be lost). PostgreSQL: READ COMMITTED plus the
+Action's version column; the loser of a race gets StaleDataError, turned into Conflict.
+"""
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from domain.errors import StoreNotReady
+
+SCHEMA_REVISION = "0001"
+"""The Alembic revision this code expects; a test checks it is the migrations' head."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`, configured for safe concurrent writes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """One unit of work: everything inside commits together or not at all."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise StoreNotReady unless the database is at the schema this code expects."""
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        raise StoreNotReady(f"the store at {engine.url.render_as_string()} has no schema: run `mieux init`") from None
+    if found != SCHEMA_REVISION:
+        raise StoreNotReady(f"the store's schema is at {found}, this engine needs {SCHEMA_REVISION}: "
+                            "run `mieux init` to migrate")

@@ -113,8 +113,8 @@ class ActionService:
             session.flush()
             event = Recorded(action.id, reference, action.name, "register", None, REQUEST, actor, now,
                              payload=values)
-            self._record(session, action, event)
-        self._notify(event)
+            self.record(session, action, event)
+        self.notify(event)
         return action
 
     def fire(self, reference: str, trigger: str, *, actor: str, reason: str | None = None,
@@ -132,8 +132,8 @@ class ActionService:
             action.updated_at = now
             event = Recorded(action.id, action.reference, action.name, trigger, source, dest, actor, now,
                              reason, payload)
-            self._record(session, action, event)
-        self._notify(event)
+            self.record(session, action, event)
+        self.notify(event)
         return action
 
     def update(self, reference: str, changes: ActionChanges, *, actor: str, reason: str | None = None,
@@ -148,8 +148,8 @@ class ActionService:
             now = action.updated_at = self.clock.now()
             event = Recorded(action.id, action.reference, action.name, "update", action.state, action.state,
                              actor, now, reason, payload)
-            self._record(session, action, event)
-        self._notify(event)
+            self.record(session, action, event)
+        self.notify(event)
         return action
 
     # -- queries -------------------------------------------------------------------------------
@@ -222,12 +222,14 @@ class ActionService:
             value = getattr(typed, name)
             setattr(action, name, value.model_dump(mode="json") if name == "fiche" and value else value)
 
-    def _record(self, session: Session, action: Action, event: Recorded) -> None:
+    def record(self, session: Session, action: Action, event: Recorded) -> None:
+        """Write the audit row and every effect owed, in the caller's transaction."""
         session.add(Audit(action_id=action.id, at=event.at, trigger=event.trigger, from_state=event.source,
                           to_state=event.dest, actor=event.actor, reason=event.reason, payload=event.payload))
         for effect in self.effects:
             effect(session, action, event)
 
-    def _notify(self, event: Recorded) -> None:
+    def notify(self, event: Recorded) -> None:
+        """Tell the observers, after the commit."""
         for observer in self.observers:
             observer(event)

@@ -1,0 +1,36 @@
+# The two commands of the README, and what they need. Each builds its own virtual environment
+# from the hashed lock file on first use (and again when the lock or pyproject changes).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-lock
+
+.PHONY: demo test bench lock clean
+
+## demo: the main job on the embedded default (SQLite under var/demo): init, import, a lifecycle, report
+demo: $(STAMP)
+	rm -rf var/demo
+	MIEUX_DATA_DIR=var/demo $(BIN)/mieux demo
+
+## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## bench: the performance benchmarks; each prints its figures
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## lock: re-resolve requirements.lock from pyproject.toml (needs network; commit the result)
+lock:
+	$(PYTHON) -m venv /tmp/mieux-uv && /tmp/mieux-uv/bin/pip install --quiet uv
+	/tmp/mieux-uv/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -1,0 +1,180 @@
+"""`mieux action` and `mieux machine`: look at Actions, move them, see the machine."""
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from domain.errors import InvalidInput
+from mieux.cli.common import As, Json, Reason, Runtime, parse_date, read_structured, runtime, sub_app, validated
+from mieux.render import as_json, local, table
+
+app = sub_app("Look at Actions and move them through their lifecycle.")
+machine_app = sub_app("The Action state machine itself.")
+Opt = typer.Option
+Ref = Annotated[str, typer.Argument(help="The Action's reference, e.g. 2026-03.")]
+Version = Annotated[Optional[int], Opt("--if-version", help="Refuse (conflict) unless the Action is at this version.")]
+
+
+@app.command("list")
+def list_(ctx: typer.Context,
+          state: Annotated[Optional[list[str]], Opt(help="Only Actions in this state (repeatable).")] = None,
+          json_: Json = False) -> None:
+    """The Actions, oldest request first."""
+    rt = runtime(ctx)
+    actions = rt.service.actions(state or ())
+    if json_:
+        typer.echo(as_json([summary(a) for a in actions]))
+        return
+    now = rt.service.clock.now()
+    typer.echo(table(["reference", "name", "state", "days", "officer", "region", "received"],
+                     [[a.reference, a.name, a.state, (now - a.state_since).days, a.project_officer, a.region,
+                       a.received_on] for a in actions]))
+    typer.echo(f"{len(actions)} Action(s)")
+
+
+@app.command("show")
+def show_command(ctx: typer.Context, reference: Ref, json_: Json = False) -> None:
+    """Everything about one Action, and the triggers that apply now."""
+    rt = runtime(ctx)
+    show(rt, rt.service.get(reference), as_json=json_)
+
+
+@app.command("fire")
+def fire(
+    ctx: typer.Context, reference: Ref,
+    trigger: Annotated[str, typer.Argument(help="accept, reject, forward, submit_fiche, return_fiche, approve, "
+                                           "finish_implementation, start_closure, close, withdraw, suspend, resume.")],
+    reason: Reason = None,
+    facility: Annotated[Optional[str], Opt(help="forward: the facility the request goes to.")] = None,
+    comments: Annotated[Optional[str], Opt(help="return_fiche: the PSG's comments.")] = None,
+    decision_date: Annotated[Optional[str], Opt(help="approve/reject at PSG: date of the decision.")] = None,
+    monitoring_done: Annotated[Optional[str], Opt(help="start_closure: date monitoring was completed.")] = None,
+    final_report: Annotated[Optional[str], Opt(help="close: the final report (text or a link).")] = None,
+    lessons: Annotated[Optional[str], Opt(help="close: lessons learnt for the knowledge register.")] = None,
+    officer: Annotated[Optional[str], Opt(help="accept: assign this project officer.")] = None,
+    fiche: Annotated[Optional[Path], Opt(help="submit_fiche: a JSON/YAML Action Fiche to record first.")] = None,
+    actor: As = None, if_version: Version = None, json_: Json = False,
+) -> None:
+    """Fire a trigger; refused with the reason if the state, role or guards do not allow it."""
+    from domain.schemas import ActionChanges
+
+    rt = runtime(ctx)
+    who = rt.actor(actor)
+    data = {"forwarded_to": facility, "psg_comments": comments,
+            "psg_decision_on": parse_date(decision_date, "--decision-date"),
+            "monitoring_completed_on": parse_date(monitoring_done, "--monitoring-done"),
+            "final_report": final_report, "lessons_learnt": lessons, "project_officer": officer,
+            "fiche": read_structured(fiche) if fiche else None}
+    changes = validated(ActionChanges, {k: v for k, v in data.items() if v is not None}, trigger)
+    before = rt.service.get(reference).state
+    action = rt.service.fire(reference, trigger, actor=who, reason=reason, changes=changes,
+                             expected_version=if_version)
+    if json_:
+        show(rt, action, as_json=True)
+    else:
+        typer.echo(f"{action.reference} {action.name}: {before} -> {action.state} ({trigger} by {who})")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context, reference: Ref,
+    officer: Annotated[Optional[str], Opt(help="Assign a project officer.")] = None,
+    focal_point: Annotated[Optional[str], Opt(help="Focal point at the partner.")] = None,
+    fiche: Annotated[Optional[Path], Opt(help="Replace the Action Fiche with this JSON/YAML file.")] = None,
+    activity: Annotated[Optional[list[str]], Opt(help="N=STATUS: set planned activity N (from 1) to planned, "
+                                                 "delivered or cancelled (repeatable).")] = None,
+    set_: Annotated[Optional[list[str]], Opt("--set", help="FIELD=VALUE for any other field (repeatable).")] = None,
+    reason: Reason = None, actor: As = None, if_version: Version = None, json_: Json = False,
+) -> None:
+    """Change an Action's data without moving it (audited)."""
+    from domain.schemas import ActionChanges
+
+    rt = runtime(ctx)
+    who = rt.actor(actor)
+    data = dict(_pair(item, "--set") for item in set_ or ())
+    data |= {k: v for k, v in {"project_officer": officer, "focal_point": focal_point}.items() if v is not None}
+    if fiche:
+        data["fiche"] = read_structured(fiche)
+    expected = if_version
+    if activity:
+        current = rt.service.get(reference)
+        expected = current.version if expected is None else expected
+        data["fiche"] = _with_statuses(data.get("fiche") or current.fiche or {}, activity)
+    action = rt.service.update(reference, validated(ActionChanges, data, "update"), actor=who, reason=reason,
+                               expected_version=expected)
+    if json_:
+        show(rt, action, as_json=True)
+    else:
+        typer.echo(f"{action.reference} {action.name}: updated {', '.join(sorted(data))} (version {action.version})")
+
+
+@app.command("history")
+def history(ctx: typer.Context, reference: Ref, json_: Json = False) -> None:
+    """The audit trail: every transition, import and edit, oldest first."""
+    rt = runtime(ctx)
+    entries = rt.service.history(reference)
+    if json_:
+        typer.echo(as_json([e.model_dump(exclude={"id", "action_id"}) for e in entries]))
+        return
+    typer.echo(table(["when", "trigger", "from", "to", "by", "reason"],
+                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason]
+                      for e in entries]))
+
+
+@machine_app.command("diagram")
+def diagram() -> None:
+    """The Action state machine as Mermaid text, drawn from the machine itself."""
+    from states.action import ACTION
+
+    typer.echo(ACTION.mermaid())
+
+
+def summary(action) -> dict:
+    return {"reference": action.reference, "name": action.name, "state": action.state,
+            "state_since": action.state_since, "project_officer": action.project_officer,
+            "region": action.region, "received_on": action.received_on, "version": action.version}
+
+
+def show(rt: Runtime, action, *, as_json: bool) -> None:
+    """One Action in full, with the triggers that apply now."""
+    from states.action import ACTION
+
+    available = ACTION.available(action.state)
+    if as_json:
+        typer.echo(as_json_text(action, available))
+        return
+    fields = {name: getattr(action, name) for name in type(action).model_fields if name not in ("id", "fiche")}
+    fields["countries"] = " ".join(action.countries)
+    for name in ("state_since", "created_at", "updated_at", "fiche_submitted_at"):
+        fields[name] = local(getattr(action, name), rt.zone)
+    typer.echo("\n".join(f"{k:24} {'-' if v is None else v}" for k, v in fields.items()))
+    fiche = action.fiche or {}
+    typer.echo(f"{'fiche objective':24} {fiche.get('objective') or '-'}")
+    typer.echo(f"{'fiche intervention logic':24} {fiche.get('intervention_logic') or '-'}")
+    for n, a in enumerate(fiche.get("activities", []), 1):
+        when = " to ".join(filter(None, [a.get("start"), a.get("end")])) or "dates to be set"
+        typer.echo(f"  activity {n}: [{a.get('status', 'planned')}] {a['type']} {a['title']!r}, {when}, "
+                   f"{a.get('place') or 'place to be set'}")
+    typer.echo(f"{'triggers now':24} {', '.join(available) or 'none (final)'}")
+
+
+def as_json_text(action, available: list[str]) -> str:
+    return as_json(action.model_dump(exclude={"id"}) | {"available_triggers": available})
+
+
+def _pair(item: str, option: str) -> tuple[str, str]:
+    name, sep, value = item.partition("=")
+    if not sep or not name:
+        raise InvalidInput(f"{option} {item!r}: expected FIELD=VALUE")
+    return name.strip(), value
+
+
+def _with_statuses(fiche: dict, items: list[str]) -> dict:
+    activities = [dict(a) for a in fiche.get("activities", [])]
+    for item in items:
+        number, status = _pair(item, "--activity")
+        if not number.isdigit() or not 1 <= int(number) <= len(activities):
+            raise InvalidInput(f"--activity {item}: the fiche has {len(activities)} planned activities, "
+                               f"number them from 1")
+        activities[int(number) - 1]["status"] = status
+    return {**fiche, "activities": activities}

@@ -1,0 +1,55 @@
+"""A short, self-contained demonstration of the engine on the embedded default store."""
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from config.settings import Settings
+from domain.errors import Refused
+from domain.schemas import ActionChanges, Fiche, RequestIn
+from mieux.bootstrap import bootstrap
+from mieux.cli.portfolio import render_report
+from mieux.portfolio import import_portfolio, report
+from mieux.render import local, table
+from store.migrate import upgrade
+
+PORTFOLIO = Path(__file__).resolve().parent.parent / "config" / "demo" / "portfolio.csv"
+
+
+def run_demo(settings: Settings, *, echo: Callable[[str], None]) -> None:
+    """Initialise the store, import the bundled history, walk one new request through, report."""
+    app = bootstrap(settings, check=False)
+    upgrade(app.engine)
+    service = app.service
+    echo(f"store: {app.engine.url.render_as_string()}")
+    done = import_portfolio(service, PORTFOLIO, actor="pieter", update=True)
+    echo(f"imported the bundled portfolio: {done.created} created, {done.updated} updated\n")
+
+    today = service.clock.now().astimezone(app.facility.zone).date()
+    action = service.register(RequestIn(
+        name="Cabo Verde II", requester="Direction of Migration, Ministry of Foreign Affairs",
+        requester_type="national_authority", countries=["CV"], region="Africa (West)",
+        theme="migration_development", channel="eu_delegation", received_on=today - timedelta(days=12),
+        focal_point="Director of Migration"), actor="ana")
+    ref = action.reference
+    echo(f"registered {ref} {action.name}: a request received {action.received_on}")
+    steps = [
+        ("ana", "accept", None, ActionChanges(project_officer="ana")),
+        ("lea", "submit_fiche", None, ActionChanges(fiche=Fiche(
+            objective="Strengthen the diaspora engagement strategy",
+            intervention_logic="Peer review of the draft strategy, then training of its implementers",
+            activities=[{"type": "assessment", "title": "Review of the draft strategy", "place": "Praia"},
+                        {"type": "training", "title": "Training of trainers", "place": "Praia"}]))),
+        ("ana", "approve", None, ActionChanges(psg_decision_on=today)),
+        ("psg-devco", "approve", None, ActionChanges(psg_decision_on=today)),
+    ]
+    for actor, trigger, reason, changes in steps:
+        try:
+            moved = service.fire(ref, trigger, actor=actor, reason=reason, changes=changes)
+            echo(f"  {actor:10} {trigger:14} -> {moved.state}")
+        except Refused as refusal:
+            echo(f"  {actor:10} {trigger:14} refused: {refusal}")
+    echo("\naudit trail of " + ref)
+    echo(table(["when", "trigger", "from", "to", "by"],
+               [[local(e.at, app.facility.zone), e.trigger, e.from_state, e.to_state, e.actor]
+                for e in service.history(ref)]))
+    echo("\n" + render_report(report(service)))

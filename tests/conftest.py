@@ -1,0 +1,88 @@
+"""Fixtures: fresh migrated stores on SQLite and on a real PostgreSQL server, a facility, a clock."""
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from config.facility import load_facility
+from config.settings import DEFAULT_FACILITY
+from domain.clock import FixedClock
+from mieux.service import ActionService
+from store.db import make_engine
+from store.migrate import upgrade
+from tests.helpers import T0
+from tests.servers import postgres_server
+
+STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def facility():
+    return load_facility(DEFAULT_FACILITY)
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(T0)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, copied for each test (migrating once is faster)."""
+    path = tmp_path_factory.mktemp("template") / "mieux.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the whole session, with a migrated template database."""
+    with postgres_server() as base:
+        admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("CREATE DATABASE mieux_template"))
+        template = make_engine(f"{base}/mieux_template")
+        upgrade(template)
+        template.dispose()
+        yield base, admin
+        admin.dispose()
+
+
+def fresh_database_url(kind: str, request, tmp_path: Path) -> str:
+    """The URL of a new, migrated, empty database of `kind`."""
+    if kind == "sqlite":
+        path = tmp_path / "mieux.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    base, admin = request.getfixturevalue("postgres")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE mieux_template'))
+    return f"{base}/{name}"
+
+
+@pytest.fixture(params=STORES)
+def database_url(request, tmp_path) -> str:
+    """A fresh migrated database, once on SQLite and once on PostgreSQL."""
+    return fresh_database_url(request.param, request, tmp_path)
+
+
+@pytest.fixture
+def sqlite_url(request, tmp_path) -> str:
+    return fresh_database_url("sqlite", request, tmp_path)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def service(engine, facility, clock):
+    return ActionService(engine=engine, facility=facility, clock=clock)

@@ -26,7 +26,7 @@ def run_demo(settings: Settings, *, echo: Callable[[str], None]) -> None:
 
     today = service.clock.now().astimezone(app.facility.zone).date()
     action = service.register(RequestIn(
-        name="Cabo Verde II", requester="Direction of Migration, Ministry of Foreign Affairs",
+        name="Cabo Verde III", requester="Direction of Migration, Ministry of Foreign Affairs",
         requester_type="national_authority", countries=["CV"], region="Africa (West)",
         theme="migration_development", channel="eu_delegation", received_on=today - timedelta(days=12),
         focal_point="Director of Migration"), actor="ana")

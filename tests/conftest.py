@@ -55,7 +55,7 @@ def postgres():
 def fresh_database_url(kind: str, request, tmp_path: Path) -> str:
     """The URL of a new, migrated, empty database of `kind`."""
     if kind == "sqlite":
-        path = tmp_path / "mieux.db"
+        path = tmp_path / f"mieux-{uuid.uuid4().hex[:8]}.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     base, admin = request.getfixturevalue("postgres")

@@ -1,0 +1,157 @@
+"""The Action machine on its own: every (state, trigger) pair, every guard, every role rule."""
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from domain.errors import GuardFailed, IllegalTransition, NotPermitted
+from domain.model import Role
+from states.action import ACTION, RULES, STATES, TERMINAL
+
+FICHE_OK = {"objective": "o", "intervention_logic": "l",
+            "activities": [{"type": "workshop", "title": "Kick-off", "status": "delivered"}]}
+
+
+def subject(state: str, **changes) -> SimpleNamespace:
+    """An Action whose data satisfies every guard (resume goes back to approval)."""
+    data = dict(state=state, reason="because", countries=["GH"], requester_type="national_authority",
+                received_on=date(2026, 2, 27), project_officer="ana", forwarded_to="MPF", fiche=FICHE_OK,
+                psg_comments="sharpen the objective", psg_decision_on=date(2026, 3, 20),
+                monitoring_completed_on=date(2026, 9, 1), final_report="report", lessons_learnt="lessons",
+                suspended_from="approval")
+    return SimpleNamespace(**{**data, **changes})
+
+
+def fiche(**changes) -> dict:
+    return {**FICHE_OK, **changes}
+
+
+# One way to break each guard; a new guard without an entry here fails test_every_guard_is_covered.
+BREAK = {
+    "reason_given": {"reason": "  "},
+    "partner_country": {"countries": ["GH", "FR"]},
+    "requester_type_allowed": {"requester_type": "judiciary", "received_on": date(2015, 6, 1)},
+    "officer_assigned": {"project_officer": None},
+    "facility_named": {"forwarded_to": None},
+    "fiche_has_objective": {"fiche": fiche(objective=None)},
+    "fiche_has_intervention_logic": {"fiche": fiche(intervention_logic="")},
+    "fiche_has_planned_activity": {"fiche": fiche(activities=[{"type": "workshop", "title": "x",
+                                                               "status": "cancelled"}])},
+    "psg_comments_given": {"psg_comments": None},
+    "decision_date_given": {"psg_decision_on": None},
+    "activities_concluded": {"fiche": fiche(activities=[{"type": "workshop", "title": "Kick-off",
+                                                         "status": "planned"}])},
+    "monitoring_done": {"monitoring_completed_on": None},
+    "final_report_recorded": {"final_report": None},
+    "lessons_recorded": {"lessons_learnt": None},
+}
+ROLES = {rule: sorted(rule.roles)[:1] for rule in RULES}
+PAIRS = [(state, trigger) for state in STATES for trigger in ACTION.triggers]
+
+
+def legal_rule(state: str, trigger: str):
+    rules = ACTION.rules_from(state, trigger)
+    return next((r for r in rules if r.when is None or r.when(subject(state)) is None), None) if rules else None
+
+
+@pytest.mark.parametrize("state,trigger", PAIRS, ids=[f"{s}-{t}" for s, t in PAIRS])
+def test_every_state_and_trigger_pair_moves_or_is_refused_as_the_table_says(state, trigger):
+    action = subject(state)
+    rule = legal_rule(state, trigger)
+    if rule is None:
+        with pytest.raises(IllegalTransition, match=f"cannot {trigger} 2026-01 Ghana II: it is in {state}"):
+            ACTION.fire(action, trigger, label="2026-01 Ghana II", roles=list(Role))
+        assert action.state == state
+    else:
+        assert ACTION.fire(action, trigger, label="x", roles=ROLES[rule]) == rule.dest
+        assert action.state == rule.dest
+
+
+GUARDED = [(rule, guard) for rule in RULES for guard in rule.guards]
+
+
+@pytest.mark.parametrize("rule,guard", GUARDED,
+                         ids=[f"{r.trigger}-from-{r.source[0]}-{g.__name__}" for r, g in GUARDED])
+def test_each_guard_refuses_with_its_own_reason_and_the_state_stays(rule, guard):
+    state = rule.source[0]
+    action = subject(state, **BREAK[guard.__name__])
+    if state == "on_hold":
+        action.suspended_from = rule.dest
+    with pytest.raises(GuardFailed) as refused:
+        ACTION.fire(action, rule.trigger, label="2026-01 Ghana II", roles=ROLES[rule])
+    assert refused.value.reasons == [guard(action)]
+    assert str(refused.value) == f"cannot {rule.trigger} 2026-01 Ghana II: {guard(action)}"
+    assert action.state == state
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[f"{r.trigger}-to-{r.dest}" for r in RULES])
+def test_a_person_without_the_triggers_role_is_refused_and_the_state_stays(rule):
+    state = rule.source[0]
+    action = subject(state, suspended_from=rule.dest if state == "on_hold" else None)
+    with pytest.raises(NotPermitted, match=f"only a {' or '.join(sorted(rule.roles))} may"):
+        ACTION.fire(action, rule.trigger, label="x", roles=["logistics_assistant"])
+    assert action.state == state
+
+
+def test_every_guard_is_covered_by_a_way_to_break_it():
+    assert {g.__name__ for r in RULES for g in r.guards} == set(BREAK)
+
+
+def test_only_a_psg_member_may_approve_even_a_programme_manager_may_not():
+    for roles in (["project_officer"], ["programme_manager"], ["admin"], ["project_officer", "programme_manager"]):
+        with pytest.raises(NotPermitted):
+            ACTION.fire(subject("approval"), "approve", label="x", roles=roles)
+    assert ACTION.fire(subject("approval"), "approve", label="x", roles=["psg_member"]) == "implementation"
+
+
+def test_a_refusal_lists_every_missing_condition_at_once():
+    action = subject("pre_implementation", fiche={"activities": []})
+    with pytest.raises(GuardFailed) as refused:
+        ACTION.fire(action, "submit_fiche", label="x", roles=["project_officer"])
+    assert refused.value.reasons == ["the Action Fiche has no objective", "the Action Fiche has no intervention logic",
+                                     "the Action Fiche has no planned activity"]
+
+
+def test_an_eu_member_state_cannot_request_and_the_refusal_names_it():
+    with pytest.raises(GuardFailed, match="FR: an EU Member State cannot request"):
+        ACTION.fire(subject("request", countries=["SN", "FR"]), "accept", label="x", roles=["project_officer"])
+
+
+def test_local_authorities_may_request_from_2016_on():
+    early = subject("request", requester_type="local_authority", received_on=date(2015, 12, 31))
+    with pytest.raises(GuardFailed, match="may request only since 2016"):
+        ACTION.fire(early, "accept", label="x", roles=["project_officer"])
+    late = subject("request", requester_type="local_authority", received_on=date(2016, 1, 4))
+    assert ACTION.fire(late, "accept", label="x", roles=["project_officer"]) == "pre_implementation"
+
+
+@pytest.mark.parametrize("left", ["request", "pre_implementation", "approval", "implementation", "monitoring",
+                                  "closure"])
+def test_resume_returns_to_the_state_the_action_left(left):
+    action = subject("on_hold", suspended_from=left)
+    assert ACTION.fire(action, "resume", label="x", roles=["project_officer"]) == left
+
+
+def test_resume_is_refused_when_the_state_it_left_is_not_known():
+    with pytest.raises(GuardFailed, match="the state it left is not recorded"):
+        ACTION.fire(subject("on_hold", suspended_from=None), "resume", label="x", roles=["project_officer"])
+
+
+def test_an_unknown_trigger_is_refused_naming_the_real_ones():
+    with pytest.raises(IllegalTransition, match="'to_closed' is not a trigger of the Action; the triggers are accept"):
+        ACTION.fire(subject("request"), "to_closed", label="x", roles=["admin"])
+
+
+@pytest.mark.parametrize("state", TERMINAL)
+def test_terminal_states_have_no_way_out(state):
+    assert ACTION.available(state) == []
+
+
+def test_the_diagram_is_drawn_from_the_table_with_every_trigger_and_guard():
+    text = ACTION.mermaid()
+    assert "stateDiagram-v2" in text
+    for rule in RULES:
+        assert f"{rule.source[0]} --> {rule.dest}: {rule.trigger}" in text
+        for guard in rule.guards:
+            assert guard.__name__ in text
+

@@ -23,14 +23,14 @@ bench: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network; commit the result)
 lock:
 	$(PYTHON) -m venv /tmp/mieux-uv && /tmp/mieux-uv/bin/pip install --quiet uv
 	/tmp/mieux-uv/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 \
-	  --python-platform x86_64-unknown-linux-gnu --generate-hashes -o requirements.lock
+	  --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-strip-extras -o requirements.lock
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

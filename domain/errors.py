@@ -10,6 +10,7 @@
      │    └── GuardFailed        the trigger applies but its conditions do not hold
      ├── Conflict              someone else changed the Action first; nothing was written
      ├── StoreNotReady         the database has no schema yet (run `mieux init`)
+     ├── StoreUnavailable      the database cannot be reached (the URL is shown without password)
      └── ConfigError           a settings or facility file is wrong
 
 The CLI turns each of these into a one-line message and exit status 1.
@@ -63,6 +64,10 @@ class Conflict(MieuxError):
 
 class StoreNotReady(MieuxError):
     """The database has no schema yet."""
+
+
+class StoreUnavailable(MieuxError):
+    """The database cannot be reached."""
 
 
 class ConfigError(MieuxError):

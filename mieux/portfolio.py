@@ -64,7 +64,10 @@ def export_portfolio(service: ActionService, path: Path) -> int:
     actions = service.actions()
     rows = [PortfolioRow(a.reference, a.name, a.requester, a.requester_type, tuple(a.countries), a.region,
                          a.theme, a.received_on, a.state, a.closed_on) for a in actions]
-    Path(path).write_text(write_portfolio(sorted(rows, key=lambda r: r.year_and_sequence)), encoding="utf-8")
+    try:
+        Path(path).write_text(write_portfolio(sorted(rows, key=lambda r: r.year_and_sequence)), encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot write {path}: {error.strerror}") from None
     return len(rows)
 
 

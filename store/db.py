@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from domain.errors import StoreNotReady
+from domain.errors import Conflict, StoreNotReady, StoreUnavailable
 
 SCHEMA_REVISION = "0001"
 """The Alembic revision this code expects; a test checks it is the migrations' head."""
@@ -40,17 +40,35 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: everything inside commits together or not at all."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        yield session
+    try:
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+    except OperationalError as error:
+        if "database is locked" in str(error.orig):
+            raise Conflict("the store stayed busy for 30 s (another writer); nothing was written: try again") from None
+        raise
+
+
+@contextmanager
+def connected(engine: Engine) -> Iterator[Connection]:
+    """A connection, or StoreUnavailable saying which store (never its password) and why."""
+    try:
+        connection = engine.connect()
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+        raise StoreUnavailable(f"cannot reach the store at {engine.url.render_as_string()}: {reason}") from None
+    with connection:
+        yield connection
 
 
 def check_schema(engine: Engine) -> None:
-    """Raise StoreNotReady unless the database is at the schema this code expects."""
-    try:
-        with engine.connect() as conn:
+    """Raise StoreUnavailable or StoreNotReady unless the database is at the schema this code expects."""
+    with connected(engine) as conn:
+        try:
             found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except (OperationalError, ProgrammingError):
-        raise StoreNotReady(f"the store at {engine.url.render_as_string()} has no schema: run `mieux init`") from None
+        except (OperationalError, ProgrammingError):
+            raise StoreNotReady(f"the store at {engine.url.render_as_string()} has no schema: "
+                                "run `mieux init`") from None
     if found != SCHEMA_REVISION:
         raise StoreNotReady(f"the store's schema is at {found}, this engine needs {SCHEMA_REVISION}: "
                             "run `mieux init` to migrate")

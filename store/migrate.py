@@ -5,6 +5,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from store.db import connected
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -17,7 +19,7 @@ def _config(connection) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (creating it from nothing if need be)."""
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         command.upgrade(_config(connection), revision)
         connection.commit()
 

@@ -1,0 +1,170 @@
+"""Properties of the Action lifecycle under random trigger sequences, with and without a store.
+
+With a store: whatever people fire, in whatever order, the audit trail replays to the Action's
+state, terminal states stay terminal, a refusal changes nothing, and the version counts the
+audit rows. Without one: ACTION.fire on a plain object moves only along rows of the table.
+"""
+import shutil
+import tempfile
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from domain.clock import FixedClock
+from domain.errors import IllegalTransition, NotPermitted, Refused
+from domain.model import RequesterType, Role
+from domain.schemas import ActionChanges
+from mieux.service import ActionService
+from states.action import ACTION, WORKING
+from store.db import make_engine
+from tests.helpers import ACTOR, FICHE, PATHS, STEPS, T0, new_action_in
+
+ACTORS = [*ACTOR.values(), "marta"]  # marta is a logistics assistant: no trigger is hers
+NEEDS_REASON = {"reject", "withdraw", "suspend", "resume"}
+MORE_DATA = {"return_fiche": {"psg_comments": "Add a gender analysis"},
+             "reject": {"psg_decision_on": "2026-03-20"}}  # rejecting in approval needs the PSG's date
+
+
+def satisfying(trigger: str) -> tuple[str | None, ActionChanges]:
+    """The reason and changes that satisfy the trigger's guards (from STEPS where it has them)."""
+    _, _, reason, changes = STEPS.get(trigger, (None, trigger, None, {}))
+    if reason is None and trigger in NEEDS_REASON:
+        reason = "r"
+    return reason, ActionChanges.model_validate({**changes, **MORE_DATA.get(trigger, {})})
+
+
+@contextmanager
+def fresh_service(template: Path, facility):
+    """An ActionService on a private copy of the migrated SQLite template."""
+    folder = Path(tempfile.mkdtemp(prefix="mieux-property-"))
+    shutil.copy(template, folder / "mieux.db")
+    engine = make_engine(f"sqlite:///{folder / 'mieux.db'}")
+    try:
+        yield ActionService(engine=engine, facility=facility, clock=FixedClock(T0))
+    finally:
+        engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def a_trigger(state: str) -> st.SearchStrategy[str]:
+    """Any trigger of the Action, half the time one that applies in `state`."""
+    return st.sampled_from(ACTION.available(state) or ACTION.triggers) | st.sampled_from(ACTION.triggers)
+
+
+def an_actor(state: str, trigger: str) -> st.SearchStrategy[str]:
+    """Any of ACTORS, half the time one holding a role that may fire `trigger` in `state`."""
+    permitted = sorted({ACTOR[role] for r in ACTION.rules_from(state, trigger) for role in r.roles if role in ACTOR})
+    return st.sampled_from(ACTORS) | st.sampled_from(permitted or ACTORS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.sampled_from(list(PATHS)), length=st.integers(0, 25), data=st.data())
+def test_random_trigger_sequences_keep_audit_trail_state_and_version_consistent(sqlite_template, facility,
+                                                                                start, length, data):
+    with fresh_service(sqlite_template, facility) as service:
+        reference = new_action_in(service, start)
+        states = [service.get(reference).state]
+        for _ in range(length):
+            trigger = data.draw(a_trigger(states[-1]), label="trigger")
+            actor = data.draw(an_actor(states[-1], trigger), label="actor")
+            with_data = data.draw(st.sampled_from([True, True, True, False]), label="with data")
+            reason, changes = satisfying(trigger) if with_data else (None, None)
+            service.clock.advance(minutes=1)
+            before = service.get(reference)
+            try:
+                service.fire(reference, trigger, actor=actor, reason=reason, changes=changes)
+                event(f"fired {trigger}")
+            except Refused:
+                assert service.get(reference).model_dump() == before.model_dump(), "a refusal wrote something"
+            states.append(service.get(reference).state)
+        action = service.get(reference)
+        history = service.history(reference)
+    event(f"ended in {action.state}")
+
+    # (1) the audit trail replays, from `register`, to the current state, along rows of the table
+    assert (history[0].trigger, history[0].from_state, history[0].to_state) == ("register", None, "request")
+    for previous, entry in zip(history, history[1:]):
+        assert entry.from_state == previous.to_state, f"{entry.trigger} did not start where {previous.trigger} ended"
+        assert any(r.dest == entry.to_state for r in ACTION.rules_from(entry.from_state, entry.trigger)), \
+            f"{entry.from_state} --{entry.trigger}--> {entry.to_state} is not a row of the table"
+    assert history[-1].to_state == action.state == states[-1]
+
+    # (2) terminal states stay terminal: nothing is audited after reaching one, the state never moves
+    ended = next((i for i, entry in enumerate(history) if entry.to_state in ACTION.terminal), None)
+    if ended is not None:
+        assert ended == len(history) - 1, [h.trigger for h in history[ended:]]
+    first_terminal = next((i for i, s in enumerate(states) if s in ACTION.terminal), None)
+    if first_terminal is not None:
+        assert set(states[first_terminal:]) == {states[first_terminal]}
+
+    # (3) register and each successful fire write one audit row and one version each
+    assert action.version == len(history)
+
+
+# -- the machine alone -------------------------------------------------------------------------
+ACTIVITY = st.fixed_dictionaries({"title": st.sampled_from(["Workshop", "Study visit"]),
+                                  "status": st.sampled_from(["planned", "delivered", "cancelled"])})
+FICHES = st.none() | st.just(FICHE) | st.fixed_dictionaries(
+    {}, optional={"objective": st.sampled_from(["", "An objective"]),
+                  "intervention_logic": st.sampled_from(["", "A logic"]),
+                  "activities": st.lists(ACTIVITY, max_size=3)})
+
+
+def maybe(value) -> st.SearchStrategy:
+    """`value` three times in four, else None."""
+    return st.sampled_from([value, value, value, None])
+
+
+SUBJECTS = st.builds(
+    SimpleNamespace,
+    state=st.sampled_from(ACTION.states),
+    reason=st.sampled_from(["r", "r", "r", "", "  ", None]),
+    countries=st.lists(st.sampled_from(["GH", "TG", "MA", "SN", "FR"]), min_size=1, max_size=3),
+    requester_type=st.sampled_from(list(RequesterType)),
+    received_on=st.dates(date(2012, 1, 1), date(2027, 12, 31)),
+    project_officer=maybe("ana"),
+    forwarded_to=maybe("Migration Partnership Facility"),
+    fiche=FICHES,
+    psg_comments=maybe("Add a gender analysis"),
+    psg_decision_on=maybe(date(2026, 3, 20)),
+    monitoring_completed_on=maybe(date(2026, 9, 1)),
+    final_report=maybe("https://example.org/report.pdf"),
+    lessons_learnt=maybe("Start the logistics early"),
+    suspended_from=st.sampled_from(WORKING) | st.none(),
+)
+
+
+@settings(max_examples=500, deadline=timedelta(seconds=1))
+@given(subject=SUBJECTS, data=st.data())
+def test_a_fire_either_moves_along_a_permitted_row_whose_guards_hold_or_leaves_the_state_alone(subject, data):
+    source = subject.state
+    applicable = st.sampled_from(ACTION.available(source) or ACTION.triggers)
+    trigger = data.draw(st.one_of(applicable, applicable, applicable, st.sampled_from(ACTION.triggers)),
+                        label="trigger")
+    rows = ACTION.rules_from(source, trigger)
+    permitted = sorted({role for r in rows for role in r.roles}) or list(Role)
+    roles = data.draw(st.frozensets(st.sampled_from(list(Role)), max_size=2)
+                      | st.frozensets(st.sampled_from(permitted), min_size=1), label="roles")
+    before = dict(vars(subject))
+    try:
+        dest = ACTION.fire(subject, trigger, label="the Action", roles=list(roles))
+    except Refused as refusal:
+        assert subject.state == source
+        assert vars(subject) == before
+        if not rows:
+            assert isinstance(refusal, IllegalTransition)
+        elif not any(r.roles & roles for r in rows):
+            assert isinstance(refusal, NotPermitted)
+        event(type(refusal).__name__)
+        return
+    event("moved")
+    assert dest == subject.state
+    assert dest in {r.dest for r in rows}
+    assert any(r.dest == dest and r.roles & roles
+               and all(check(subject) is None for check in (r.when, *r.guards) if check)
+               for r in rows), f"{source} --{trigger}--> {dest} although no row's guards all hold"
+    assert source not in ACTION.terminal

@@ -1,0 +1,31 @@
+"""The README's lifecycle table says what the machine does."""
+from pathlib import Path
+
+from states.action import RULES
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def lifecycle_rows() -> list[dict]:
+    lines = README.read_text(encoding="utf-8").split("| trigger | from | to |", 1)[1].splitlines()[2:]
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        trigger, source, dest, who, _ = (cell.strip() for cell in line.strip("|").split("|"))
+        rows.append({"trigger": trigger, "from": source, "to": dest, "who": set(who.split(", "))})
+    return rows
+
+
+def test_every_rule_of_the_machine_is_a_row_of_the_readme_table_with_its_roles():
+    rows = lifecycle_rows()
+    for rule in RULES:
+        matching = [r for r in rows if r["trigger"] == rule.trigger
+                    and (r["to"] == rule.dest or r["to"] == "the state it left")
+                    and (r["from"] == rule.source[0] or r["from"].startswith("any open state"))]
+        assert matching, f"README has no row for {rule.trigger} {rule.source[0]} -> {rule.dest}"
+        assert matching[0]["who"] == set(rule.roles), f"README roles for {rule.trigger} differ"
+
+
+def test_the_readme_table_has_no_trigger_the_machine_lacks():
+    assert {r["trigger"] for r in lifecycle_rows()} == {r.trigger for r in RULES}

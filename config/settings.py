@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     data_dir: Path = _default_data_dir()
     database_url: SecretStr | None = None
     facility_file: Path = DEFAULT_FACILITY
+    deadlines_file: Path = Path(__file__).with_name("deadlines.yaml")
     actor: str | None = None
+    prefect_port: int = 4200
+    sweep_seconds: int = 60
 
     def database(self) -> str:
         """The database URL: the configured one, else SQLite in the data directory."""

@@ -5,9 +5,15 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from config.facility import Facility, load_facility
+from config.policy import calendar as build_calendar
+from config.policy import load_policy
 from config.settings import Settings
+from domain.calendar import BusinessCalendar
 from domain.clock import Clock, SystemClock
+from domain.deadlines import Policy
+from mieux.deadlines import DeadlineKeeper
 from mieux.service import ActionService, Effect, Observer
+from states.action import ACTION
 from store.db import check_schema, make_engine
 
 
@@ -17,19 +23,27 @@ class App:
 
     settings: Settings
     facility: Facility
+    policy: Policy
+    calendar: BusinessCalendar
     engine: Engine
     service: ActionService
+
+    @property
+    def clock(self) -> Clock:
+        return self.service.clock
 
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, effects: Iterable[Effect] = (),
               observers: Iterable[Observer] = (), check: bool = True) -> App:
     """Build the engine; with `check`, refuse a store whose schema is missing or out of date."""
     facility = load_facility(settings.facility_file)
+    policy = load_policy(settings.deadlines_file, machine=ACTION, facility=facility)
+    calendar = build_calendar(policy, facility)
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database())
     if check:
         check_schema(engine)
     service = ActionService(engine=engine, facility=facility, clock=clock or SystemClock(),
-                            effects=effects, observers=observers)
-    return App(settings, facility, engine, service)
+                            effects=[DeadlineKeeper(policy, calendar), *effects], observers=observers)
+    return App(settings, facility, policy, calendar, engine, service)

@@ -1,7 +1,7 @@
 """The tables. Rows are validated before they get here (domain.schemas); these only store."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Integer
+from sqlalchemy import JSON, Column, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -69,3 +69,78 @@ class ReferenceCounter(SQLModel, table=True):
     __tablename__ = "reference_counter"
     year: int = Field(primary_key=True)
     last: int
+
+
+class Deadline(SQLModel, table=True):
+    """A deadline of an Action: the system of record (Prefect only mirrors its timers)."""
+
+    __table_args__ = (Index("ix_deadline_action_status", "action_id", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id")
+    kind: str
+    label: str
+    process: str
+    due_at: datetime
+    status: str = "pending"  # pending, met, missed, cancelled
+    started_at: datetime
+    stopped_at: datetime | None = None
+    stopped_by: str | None = None
+    overdue_since: datetime | None = None
+
+
+class Timer(SQLModel, table=True):
+    """A moment at which people are told about a deadline: a reminder, the due date, an escalation.
+
+    status: pending, fired, coalesced (folded into a later notice that fired), cancelled.
+    flow_run_id/mirrored: the scheduled Prefect flow run that mirrors it ('scheduled', 'cancelled').
+    """
+
+    __table_args__ = (
+        Index("ix_timer_due", "fire_at", sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+        Index("ix_timer_unmirrored", "id", sqlite_where=text("status = 'pending' AND mirrored IS NULL"),
+              postgresql_where=text("status = 'pending' AND mirrored IS NULL")),
+        Index("ix_timer_to_unmirror", "id", sqlite_where=text("status != 'pending' AND mirrored = 'scheduled'"),
+              postgresql_where=text("status != 'pending' AND mirrored = 'scheduled'")),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deadline_id: int = Field(foreign_key="deadline.id", index=True)
+    action_id: int = Field(foreign_key="action.id")
+    point: str
+    seq: int = 0
+    fire_at: datetime
+    tell: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = "pending"
+    fired_at: datetime | None = None
+    flow_run_id: str | None = None
+    mirrored: str | None = None
+
+
+class Alert(SQLModel, table=True):
+    """An alert owed to people, written in the transaction that caused it; delivered from here.
+
+    `source` names its cause ("timer:42") and is unique, so a cause can owe an alert only once.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    kind: str
+    source: str = Field(unique=True)
+    recipients: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    urgent: bool = False
+    created_at: datetime
+
+
+class Cursor(SQLModel, table=True):
+    """How far a reader of an append-only table has got (e.g. publishing audit rows as events)."""
+
+    name: str = Field(primary_key=True)
+    position: int = 0
+
+
+class Setting(SQLModel, table=True):
+    """Small facts about this installation (e.g. its id, which makes event ids globally unique)."""
+
+    key: str = Field(primary_key=True)
+    value: str

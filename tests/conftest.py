@@ -1,5 +1,7 @@
 """Fixtures: fresh migrated stores on SQLite and on a real PostgreSQL server, a facility, a clock."""
+import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -7,9 +9,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from config.facility import load_facility
+from config.policy import DEFAULT_DEADLINES, calendar, load_policy
 from config.settings import DEFAULT_FACILITY
 from domain.clock import FixedClock
+from mieux.deadlines import DeadlineKeeper
 from mieux.service import ActionService
+from states.action import ACTION
 from store.db import make_engine
 from store.migrate import upgrade
 from tests.helpers import T0
@@ -83,6 +88,32 @@ def engine(database_url):
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def policy(facility):
+    return load_policy(DEFAULT_DEADLINES, machine=ACTION, facility=facility)
+
+
+@pytest.fixture(scope="session")
+def office_calendar(policy, facility):
+    return calendar(policy, facility)
+
+
 @pytest.fixture
-def service(engine, facility, clock):
-    return ActionService(engine=engine, facility=facility, clock=clock)
+def service(engine, facility, clock, policy, office_calendar):
+    """The service as the engine wires it: deadlines start and stop inside transitions."""
+    return ActionService(engine=engine, facility=facility, clock=clock,
+                         effects=[DeadlineKeeper(policy, office_calendar)])
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """Prefect's test harness (a throwaway server), started once for the whole session."""
+    os.environ.update({"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                       "PREFECT_HOME": tempfile.mkdtemp(prefix="mieux-prefect-"),
+                       "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90"})
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90), \
+            temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

@@ -7,7 +7,7 @@ import sys
 import typer
 
 from domain.errors import MieuxError
-from mieux.cli import actions, portfolio, requests
+from mieux.cli import actions, deadlines, portfolio, requests
 from mieux.cli.common import runtime, sub_app
 
 app = sub_app("mieux-engine: every MIEUX Action a state machine that keeps its own clock.")
@@ -16,6 +16,7 @@ app.add_typer(actions.app, name="action")
 app.add_typer(actions.machine_app, name="machine")
 app.add_typer(portfolio.app, name="portfolio")
 app.command("report")(portfolio.report_command)
+app.command("deadlines")(deadlines.deadlines_command)
 
 
 @app.command()
@@ -35,6 +36,15 @@ def demo(ctx: typer.Context) -> None:
     from mieux.demo import run_demo
 
     run_demo(runtime(ctx).settings, echo=typer.echo)
+
+
+@app.command()
+def serve(ctx: typer.Context) -> None:
+    """Run the engine: a local Prefect server (unless PREFECT_API_URL is set), the sweep, the timers and
+    the admins' forms, until Ctrl-C."""
+    from flows.serve import serve_engine
+
+    serve_engine(runtime(ctx).settings, echo=typer.echo)
 
 
 def main() -> None:

@@ -1,0 +1,53 @@
+"""Load the deadline policy and check it against the machine and the facility at start-up."""
+from datetime import time
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from config.facility import Facility
+from domain.calendar import BusinessCalendar
+from domain.deadlines import Policy
+from domain.errors import ConfigError
+from domain.model import Role
+from states.machine import StateMachine
+
+DEFAULT_DEADLINES = Path(__file__).with_name("deadlines.yaml")
+
+
+def load_policy(path: Path, *, machine: StateMachine, facility: Facility) -> Policy:
+    """Read, validate and cross-check the policy; every problem is named with its place."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        policy = Policy.model_validate(raw or {})
+    except OSError as error:
+        raise ConfigError(f"cannot read the deadline policy {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    except ValidationError as error:
+        raise ConfigError(f"{path}: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())) from None
+    problems = []
+    people = {p.id for p in facility.people}
+    for n, rule in enumerate(policy.deadlines):
+        where = f"deadlines.{n} ({rule.kind})"
+        problems += [f"{where}.live_in: unknown state {s!r}" for s in rule.live_in if s not in machine.states]
+        problems += [f"{where}.met_by: unknown trigger {t!r}" for t in rule.met_by if t not in machine.triggers]
+        for notice in [*rule.reminders, rule.on_due, *rule.escalations]:
+            problems += [f"{where}: tell {who!r} is neither a role nor a person of the facility"
+                         for who in notice.tell if who not in Role.__members__ and who not in people]
+    try:
+        calendar(policy, facility)
+    except (NotImplementedError, KeyError, ValueError) as error:
+        problems.append(f"calendar: {error}")
+    if problems:
+        raise ConfigError(f"{path}: " + "; ".join(problems))
+    return policy
+
+
+def calendar(policy: Policy, facility: Facility) -> BusinessCalendar:
+    """The office calendar the policy describes, in the facility's time zone."""
+    hours, minutes = map(int, policy.calendar.notify_at.split(":"))
+    return BusinessCalendar(zone=facility.zone, country=policy.calendar.country,
+                            subdivision=policy.calendar.subdivision, closures=policy.calendar.closures,
+                            notify_at=time(hours, minutes))

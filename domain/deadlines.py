@@ -1,0 +1,131 @@
+"""Deadline rules as data, and the pure decisions made from them.
+
+A rule is live while the Action is in one of its states. Entering them starts it: the due date
+is counted from the date of receipt or the date the stage was entered, in calendar or working
+days, and reminders (before), the due notice and escalations (after) become timers. Leaving them
+stops it: through one of its `met_by` triggers (or any way out, for a rule with none) it is
+recorded `met` or `missed` by comparing with the due moment; any other way out cancels it.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from domain.calendar import BusinessCalendar
+from domain.schemas import Strict
+
+Process = Literal["pre_implementation", "implementation", "monitoring_evaluation", "communications",
+                  "knowledge_management", "expert_management"]
+
+
+class Span(Strict):
+    """A length of time in whole days: calendar days, then working days."""
+
+    days: int = Field(default=0, ge=0)
+    working_days: int = Field(default=0, ge=0)
+
+    def __str__(self) -> str:
+        parts = [f"{self.days} days" if self.days else "", f"{self.working_days} working days" if self.working_days else ""]
+        return " and ".join(p for p in parts if p) or "0 days"
+
+
+class Notice(Strict):
+    """Who is told: roles (the Action's own project officer for project_officer) or person ids."""
+
+    tell: list[str] = Field(min_length=1)
+
+
+class Reminder(Notice):
+    before: Span
+
+
+class Escalation(Notice):
+    after: Span
+
+
+class DeadlineRule(Strict):
+    """One kind of deadline."""
+
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    process: Process
+    live_in: list[str] = Field(min_length=1)
+    anchor: Literal["received_on", "entered"] = "entered"
+    due: Span
+    met_by: list[str] = []
+    once: bool = False
+    reminders: list[Reminder] = []
+    on_due: Notice
+    escalations: list[Escalation] = []
+
+
+@dataclass(frozen=True)
+class TimerPlan:
+    """A moment at which people are told something about a deadline."""
+
+    point: Literal["reminder", "due", "escalation"]
+    seq: int
+    fire_at: datetime
+    tell: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DeadlinePlan:
+    due_on: date
+    due_at: datetime
+    timers: list[TimerPlan]
+
+
+def plan(rule: DeadlineRule, anchor_day: date, calendar: BusinessCalendar) -> DeadlinePlan:
+    """The due date and every timer of a deadline started on `anchor_day`."""
+    due_on = calendar.add(anchor_day, days=rule.due.days, working_days=rule.due.working_days)
+    timers = [TimerPlan("reminder", n, calendar.moment(calendar.add(due_on, days=-r.before.days,
+                                                                    working_days=-r.before.working_days)),
+                        tuple(r.tell)) for n, r in enumerate(rule.reminders, 1)]
+    timers.append(TimerPlan("due", 0, calendar.moment(due_on), tuple(rule.on_due.tell)))
+    timers += [TimerPlan("escalation", n, calendar.moment(calendar.add(due_on, days=e.after.days,
+                                                                       working_days=e.after.working_days)),
+                         tuple(e.tell)) for n, e in enumerate(rule.escalations, 1)]
+    return DeadlinePlan(due_on, calendar.moment(due_on), timers)
+
+
+def starts(rule: DeadlineRule, *, source: str | None, dest: str) -> bool:
+    """Does moving from `source` to `dest` start this rule's deadline?"""
+    return dest in rule.live_in and (source is None or source not in rule.live_in)
+
+
+def outcome(rule: DeadlineRule, *, trigger: str, dest: str, at: datetime, due_at: datetime) -> str | None:
+    """How a move stops a live deadline: met, missed, cancelled; None if it stays live."""
+    if dest in rule.live_in:
+        return None
+    if not rule.met_by or trigger in rule.met_by:
+        return "met" if at < due_at else "missed"
+    return "cancelled"
+
+
+class CalendarConfig(Strict):
+    """Which public holidays count, the office's own closures, and when notices go out."""
+
+    country: str = "BE"
+    subdivision: str | None = None
+    closures: dict[date, str] = {}
+    notify_at: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class Policy(Strict):
+    """The whole deadline policy: a calendar and the rules."""
+
+    calendar: CalendarConfig = CalendarConfig()
+    deadlines: list[DeadlineRule]
+
+    @model_validator(mode="after")
+    def _unique_kinds(self) -> "Policy":
+        kinds = [r.kind for r in self.deadlines]
+        dupes = sorted({k for k in kinds if kinds.count(k) > 1})
+        if dupes:
+            raise ValueError(f"duplicate deadline kind: {', '.join(dupes)}")
+        return self
+
+    def rule(self, kind: str) -> DeadlineRule | None:
+        return next((r for r in self.deadlines if r.kind == kind), None)

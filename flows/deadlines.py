@@ -1,0 +1,58 @@
+"""The clock: a sweep on a short interval, and one scheduled run per timer. Either may fire first."""
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.client.orchestration import get_client
+
+from flows import runtime
+from flows.mirror import mirror_timers, open_actions_table, publish_events
+from mieux.deadlines import fire_due
+
+STATUS_ARTIFACT = "mieux-open-actions"
+
+
+@task(name="fire due deadlines", retries=3, retry_delay_seconds=[2, 10, 30])
+def fire_task(deadline_ids: list[int] | None = None) -> dict:
+    app = runtime.current()
+    done = fire_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock, deadline_ids=deadline_ids)
+    return {"fired": done.fired, "coalesced": done.coalesced, "cancelled": done.cancelled}
+
+
+@task(name="mirror timers in Prefect", retries=2, retry_delay_seconds=5)
+def mirror_task() -> dict:
+    with get_client(sync_client=True) as client:
+        scheduled, cancelled = mirror_timers(runtime.current(), client)
+    return {"scheduled": scheduled, "cancelled": cancelled}
+
+
+@task(name="publish transitions as events", retries=2, retry_delay_seconds=5)
+def events_task() -> int:
+    return publish_events(runtime.current())
+
+
+@task(name="publish status artifact")
+def status_task() -> str:
+    app = runtime.current()
+    rows = open_actions_table(app, app.clock.now())
+    create_table_artifact(key=STATUS_ARTIFACT, table=rows,
+                          description=f"{len(rows)} open Actions: stage, days in stage, next deadline")
+    return STATUS_ARTIFACT
+
+
+@flow(name="mieux-sweep", flow_run_name="sweep", log_prints=True)
+def sweep(mirror: bool = True) -> dict:
+    """Fire every due deadline, bring Prefect's scheduled runs in line, publish events and status."""
+    summary = fire_task()
+    if mirror:
+        summary |= mirror_task()
+    summary["events"] = events_task()
+    status_task()
+    get_run_logger().info("sweep: %s", summary)
+    return summary
+
+
+@flow(name="mieux-deadline", log_prints=True)
+def deadline_timer(deadline_id: int) -> dict:
+    """One deadline's scheduled run: fires what is due for it, or nothing if that already happened."""
+    summary = fire_task(deadline_ids=[deadline_id])
+    get_run_logger().info("deadline %s: %s", deadline_id, summary)
+    return summary

@@ -1,0 +1,120 @@
+"""Prefect as the execution layer: mirror pending timers as scheduled flow runs, publish events.
+
+The engine's tables are the system of record; this module only makes Prefect reflect them, and
+every step can be repeated safely: flow runs are created with an idempotency key per timer, runs
+of stopped timers are cancelled (kept in history, not deleted), and events carry an id derived
+from the audit row, so publishing twice shows once.
+"""
+import uuid
+from datetime import datetime
+
+from sqlalchemy import text, update
+from sqlmodel import select
+
+from mieux.bootstrap import App
+from store.db import transaction
+from store.tables import Action, Audit, Cursor, Deadline, Setting, Timer
+
+TIMER_DEPLOYMENT = "mieux-deadline/timers"
+EVENTS_NAMESPACE = uuid.UUID("6f0d1c55-8f4e-4a51-9a7e-3c1f9a0f2b10")
+
+
+def run_name(action: Action, deadline: Deadline, timer: Timer) -> str:
+    """What an admin reads in the UI: "2026-07 Ghana II · fiche due"."""
+    return f"{action.reference} {action.name} · {deadline.kind.replace('_', ' ')} {timer.point}"
+
+
+def run_tags(action: Action, deadline: Deadline, timer: Timer) -> list[str]:
+    return [f"action:{action.reference}", f"process:{deadline.process}", f"deadline:{deadline.kind}",
+            f"point:{timer.point}"]
+
+
+def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
+    """Schedule a flow run for each unmirrored pending timer; cancel runs of stopped timers."""
+    from prefect.states import Cancelled, Scheduled
+
+    deployment = client.read_deployment_by_name(TIMER_DEPLOYMENT)
+    with transaction(app.engine) as session:
+        todo = session.exec(select(Timer, Deadline, Action).join(Deadline, Timer.deadline_id == Deadline.id)
+                            .join(Action, Timer.action_id == Action.id)
+                            .where(text("timer.status = 'pending' AND timer.mirrored IS NULL"))
+                            .order_by(Timer.fire_at).limit(limit)).all()
+        stale = session.exec(select(Timer, Deadline).join(Deadline, Timer.deadline_id == Deadline.id)
+                             .where(text("timer.status != 'pending' AND timer.mirrored = 'scheduled'"))
+                             .limit(limit)).all()
+    scheduled = []
+    for timer, deadline, action in todo:
+        run = client.create_flow_run_from_deployment(
+            deployment.id, parameters={"deadline_id": deadline.id}, state=Scheduled(scheduled_time=timer.fire_at),
+            name=run_name(action, deadline, timer), tags=run_tags(action, deadline, timer),
+            idempotency_key=f"mieux-timer-{timer.id}")
+        scheduled.append((timer.id, str(run.id)))
+    settled = []
+    for timer, deadline in stale:
+        run = client.read_flow_run(timer.flow_run_id)
+        if timer.status != "fired" and run.state and run.state.type.value in ("SCHEDULED", "PENDING"):
+            client.set_flow_run_state(run.id, Cancelled(message=f"{deadline.label}: {timer.status}, "
+                                                                f"deadline {deadline.status}"))
+            settled.append((timer.id, "cancelled"))
+        else:
+            settled.append((timer.id, "settled"))
+    with transaction(app.engine) as session:
+        for timer_id, run_id in scheduled:
+            session.exec(update(Timer).where(Timer.id == timer_id).values(flow_run_id=run_id, mirrored="scheduled"))
+        for timer_id, how in settled:
+            session.exec(update(Timer).where(Timer.id == timer_id).values(mirrored=how))
+    return len(scheduled), sum(1 for _, how in settled if how == "cancelled")
+
+
+def publish_events(app: App, *, limit: int = 1000) -> int:
+    """Emit a Prefect event for every audit row not yet published (resource: the Action)."""
+    from prefect.events import emit_event
+
+    with transaction(app.engine) as session:
+        installation = installation_id(session)
+        cursor = session.get(Cursor, "events") or Cursor(name="events", position=0)
+        rows = session.exec(select(Audit, Action).join(Action, Audit.action_id == Action.id)
+                            .where(Audit.id > cursor.position).order_by(Audit.id).limit(limit)).all()
+        for audit, action in rows:
+            emit_event(
+                event=f"mieux.action.{audit.trigger}", occurred=audit.at,
+                id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:audit:{audit.id}"),
+                resource={"prefect.resource.id": f"mieux.action.{action.reference}",
+                          "prefect.resource.name": f"{action.reference} {action.name}",
+                          "mieux.state": audit.to_state},
+                related=[{"prefect.resource.id": f"mieux.person.{audit.actor}", "prefect.resource.role": "actor"}],
+                payload={"from": audit.from_state, "to": audit.to_state, "trigger": audit.trigger,
+                         "actor": audit.actor, "reason": audit.reason})
+        if rows:
+            cursor.position = rows[-1][0].id
+            session.add(cursor)
+    return len(rows)
+
+
+def installation_id(session) -> str:
+    """This store's own id, made on first use (so copies of an empty store do not share one)."""
+    setting = session.get(Setting, "installation_id")
+    if setting is None:
+        setting = Setting(key="installation_id", value=str(uuid.uuid4()))
+        session.add(setting)
+    return setting.value
+
+
+def open_actions_table(app: App, now: datetime) -> list[dict]:
+    """The status table admins open in the UI: every open Action, its stage and next deadline."""
+    from mieux.render import local
+
+    with transaction(app.engine) as session:
+        actions = session.exec(select(Action).where(Action.state.not_in(list(app.service.machine.terminal)))
+                               .order_by(Action.reference)).all()
+        pending = session.exec(select(Deadline).where(Deadline.status == "pending").order_by(Deadline.due_at)).all()
+    nearest: dict[int, Deadline] = {}
+    for deadline in pending:
+        nearest.setdefault(deadline.action_id, deadline)
+    zone = app.facility.zone
+    return [{"reference": a.reference, "name": a.name, "stage": a.state, "days in stage": (now - a.state_since).days,
+             "officer": a.project_officer or "-",
+             "next deadline": nearest[a.id].label if a.id in nearest else "-",
+             "due": local(nearest[a.id].due_at, zone) if a.id in nearest else "-",
+             "overdue": "yes" if a.id in nearest and nearest[a.id].due_at <= now else ""}
+            for a in actions]

@@ -1,0 +1,98 @@
+"""`mieux serve`: the running engine. A local Prefect server unless one is configured, and the
+deployments served from this process: the sweep, the timers, and the admins' forms."""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from config.settings import Settings
+
+Echo = Callable[[str], None]
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> Iterator[str]:
+    """The Prefect API to use: PREFECT_API_URL if set, else a local server (SQLite, loopback, UI)."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        yield configured.rstrip("/")
+        return
+    api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
+    if _healthy(api_url):
+        echo(f"using the Prefect server already running at {api_url}")
+        yield api_url
+        return
+    home = (settings.data_dir / "prefect").absolute()
+    home.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "DO_NOT_TRACK": "1", "PREFECT_UI_API_URL": api_url}
+    log = open(home / "server.log", "ab")
+    echo(f"starting a local Prefect server (data in {home}; log in {home / 'server.log'})")
+    server = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
+                               "127.0.0.1", "--port", str(settings.prefect_port)], env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(api_url):
+            if server.poll() is not None:
+                raise RuntimeError(f"the Prefect server stopped on start; see {home / 'server.log'}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")
+            time.sleep(0.5)
+        yield api_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def deployments(settings: Settings) -> list:
+    """What `mieux serve` serves."""
+    from flows.admin import fire_trigger, register_request
+    from flows.deadlines import deadline_timer, sweep
+
+    return [
+        sweep.to_deployment(name="sweep", interval=settings.sweep_seconds, tags=["mieux"],
+                            description="Fire due deadlines, mirror timers, publish events and the status table."),
+        deadline_timer.to_deployment(name="timers", tags=["mieux"],
+                                     description="One scheduled run per deadline timer."),
+        fire_trigger.to_deployment(name="fire-trigger", tags=["mieux", "admin"],
+                                   description="Fire a trigger on an Action (same guards and roles as the CLI)."),
+        register_request.to_deployment(name="register-request", tags=["mieux", "admin"],
+                                       description="Register a new request."),
+    ]
+
+
+def serve_engine(settings: Settings, *, echo: Echo) -> None:
+    """Run the engine until Ctrl-C (or SIGTERM); a restart resumes where it stopped."""
+    from mieux.bootstrap import bootstrap
+
+    app = bootstrap(settings)
+    with prefect_server(settings, echo=echo) as api_url:
+        os.environ["PREFECT_API_URL"] = api_url  # flow runs the runner starts inherit it
+        from prefect import serve
+        from flows import runtime
+
+        runtime.install(app)
+        echo(f"Prefect UI: {api_url.removesuffix('/api')}")
+        echo(f"store: {app.engine.url.render_as_string()}; sweep every {settings.sweep_seconds} s; Ctrl-C stops")
+        try:
+            serve(*deployments(settings), print_starting_message=False)
+        except KeyboardInterrupt:
+            pass
+        echo("stopped")

@@ -1,0 +1,127 @@
+"""Deadlines on Prefect, through Prefect's own test harness (one server for the session)."""
+import time
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlmodel import select
+
+from config.settings import Settings
+from domain.errors import NotPermitted
+from domain.schemas import ActionChanges
+from flows import runtime
+from mieux.bootstrap import bootstrap
+from store.db import transaction
+from store.tables import Alert, Timer
+from tests.helpers import FICHE, request
+
+UTC = timezone.utc
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def prefect(prefect_api):
+    """The harness, with the timer deployment registered as `mieux serve` registers it."""
+    from prefect.client.orchestration import get_client
+
+    from flows.deadlines import deadline_timer
+
+    deadline_timer.to_deployment(name="timers").apply()
+    with get_client(sync_client=True) as client:
+        yield client
+
+
+@pytest.fixture
+def app(sqlite_url, clock):
+    clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
+    built = bootstrap(Settings(database_url=sqlite_url), clock=clock)
+    runtime.install(built)
+    yield built
+    runtime.install(None)
+    built.engine.dispose()
+
+
+def runs_tagged(client, tag: str):
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+
+    return sorted(client.read_flow_runs(flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag]))),
+                  key=lambda r: r.name)
+
+
+def test_each_timer_is_a_scheduled_flow_run_named_and_tagged_for_admins(prefect, app):
+    from flows.deadlines import sweep
+
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    summary = sweep()
+    assert summary["scheduled"] == 2
+    runs = runs_tagged(prefect, f"action:{reference}")
+    assert [r.name for r in runs] == [f"{reference} Ghana II · fiche due", f"{reference} Ghana II · fiche reminder"]
+    assert [r.state.state_details.scheduled_time for r in runs] == [
+        datetime(2026, 3, 23, 8, tzinfo=UTC), datetime(2026, 3, 16, 8, tzinfo=UTC)]
+    assert all(r.state.type.value == "SCHEDULED" for r in runs)
+    assert {"process:pre_implementation", "deadline:fiche"} <= set(runs[0].tags)
+    assert sweep()["scheduled"] == 0  # mirrored once
+
+
+def test_runs_are_cancelled_not_deleted_when_the_action_moves_on(prefect, app):
+    from flows.deadlines import sweep
+
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    sweep()
+    app.service.fire(reference, "accept", actor="ana")
+    app.service.fire(reference, "submit_fiche", actor="lea", changes=ActionChanges(fiche=FICHE))
+    summary = sweep()
+    assert summary["cancelled"] == 2
+    runs = runs_tagged(prefect, f"action:{reference}")
+    states = {r.name.split(" · ")[1]: r.state.type.value for r in runs}
+    assert states["fiche due"] == states["fiche reminder"] == "CANCELLED"
+    assert states["psg decision due"] == "SCHEDULED"
+
+
+def test_a_timer_run_and_the_sweep_together_fire_a_deadline_once(prefect, app, clock):
+    from flows.deadlines import deadline_timer, sweep
+
+    app.service.register(request(received_on=date(2026, 3, 2)), actor="ana")
+    with transaction(app.engine) as session:
+        deadline_id = session.exec(select(Timer)).first().deadline_id
+    clock.set(datetime(2026, 3, 24, 8, tzinfo=UTC))
+    results = [deadline_timer(deadline_id), deadline_timer(deadline_id), sweep(mirror=False)]
+    assert [r["fired"] for r in results] == [1, 0, 0]
+    with transaction(app.engine) as session:
+        assert [(a.kind, a.data["coalesced"]) for a in session.exec(select(Alert))] == [("fiche.due", 1)]
+
+
+def test_admins_fire_triggers_from_the_ui_with_the_same_guards_and_roles(prefect, app):
+    from flows.admin import Trigger, fire_trigger, register_request
+
+    registered = register_request(request=request(received_on=date(2026, 3, 2)), acting_person="ana")
+    reference = registered["reference"]
+    assert fire_trigger(reference, Trigger.accept, "ana")["state"] == "pre_implementation"
+    state = fire_trigger(reference, Trigger.withdraw, "marta", reason="x", return_state=True)
+    assert state.is_failed()
+    with pytest.raises(NotPermitted, match="only a programme_manager or project_officer may"):
+        state.result()
+    assert app.service.get(reference).state == "pre_implementation"
+    assert {t.value for t in Trigger} >= {"accept", "approve", "resume"}
+
+
+def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, app, clock):
+    from prefect.artifacts import Artifact
+
+    from flows.deadlines import STATUS_ARTIFACT, sweep
+
+    clock.set(datetime(2018, 3, 2, 8, tzinfo=UTC))  # a reference no other test here uses
+    reference = app.service.register(request(received_on=date(2018, 3, 2), name="Events II"), actor="ana").reference
+    app.service.fire(reference, "accept", actor="ana")
+    assert sweep(mirror=False)["events"] == 2
+    assert sweep(mirror=False)["events"] == 0
+    artifact = Artifact.get(STATUS_ARTIFACT)
+    assert artifact is not None and reference in str(artifact.data) and "Action Fiche due" in str(artifact.data)
+    wanted = f"mieux.action.{reference}"
+    for _ in range(40):
+        response = prefect._client.post("/events/filter", json={
+            "filter": {"any_resource": {"id": [wanted]}, "occurred": {"since": "2018-01-01T00:00:00Z"}}})
+        events = response.json().get("events", [])
+        if len(events) >= 2:
+            break
+        time.sleep(0.25)
+    assert sorted(e["event"] for e in events) == ["mieux.action.accept", "mieux.action.register"]

@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-lock
 
-.PHONY: demo test bench lock clean
+.PHONY: demo serve test bench lock clean
 
 ## demo: the main job on the embedded default (SQLite under var/demo): init, import, a lifecycle, report
 demo: $(STAMP)
@@ -15,6 +15,10 @@ demo: $(STAMP)
 ## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## serve: the running engine on the demo store, with the Prefect UI, until Ctrl-C
+serve: $(STAMP)
+	MIEUX_DATA_DIR=var/demo $(BIN)/mieux serve
 
 ## bench: the performance benchmarks; each prints its figures
 bench: $(STAMP)

@@ -53,12 +53,24 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
             time.sleep(0.5)
         yield api_url
     finally:
+        drain_prefect_workers()
         server.terminate()
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+def drain_prefect_workers(timeout: float = 15) -> None:
+    """Send the logs and events still queued in this process before the server they go to stops."""
+    if "prefect" not in sys.modules:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)
 
 
 def deployments(settings: Settings) -> list:

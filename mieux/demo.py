@@ -53,3 +53,38 @@ def run_demo(settings: Settings, *, echo: Callable[[str], None]) -> None:
                [[local(e.at, app.facility.zone), e.trigger, e.from_state, e.to_state, e.actor]
                 for e in service.history(ref)]))
     echo("\n" + render_report(report(service)))
+    echo("\nThe running engine: deadlines on Prefect")
+    run_engine_once(app, echo=echo)
+
+
+def run_engine_once(app, *, echo: Callable[[str], None]) -> None:
+    """Start a local Prefect server, run one sweep as a real flow run, show what Prefect now holds."""
+    import os
+
+    from flows import runtime
+    from flows.serve import prefect_server
+
+    with prefect_server(app.settings, echo=echo) as api_url:
+        os.environ["PREFECT_API_URL"] = api_url
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterState, FlowRunFilterStateType
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        from flows.deadlines import STATUS_ARTIFACT, deadline_timer, sweep
+
+        runtime.install(app)
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            deadline_timer.to_deployment(name="timers").apply()
+            done = sweep()
+        echo(f"sweep: {done['fired']} deadline notice(s) fired ({done['coalesced']} reminder(s) folded in), "
+             f"{done['scheduled']} timer(s) scheduled as Prefect flow runs, {done['events']} transition(s) "
+             f"published as events, status table in artifact '{STATUS_ARTIFACT}'")
+        with get_client(sync_client=True) as client:
+            upcoming = client.read_flow_runs(flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+                type=FlowRunFilterStateType(any_=["SCHEDULED"]))), sort="EXPECTED_START_TIME_ASC", limit=5)
+        echo(table(["scheduled flow run", "at"],
+                   [[r.name, local(r.expected_start_time, app.facility.zone)] for r in upcoming]))
+        ui = api_url.removesuffix("/api")
+        echo(f"\nPrefect UI (up while this runs): {ui}")
+        echo(f"keep the engine running with: MIEUX_DATA_DIR={app.settings.data_dir} .venv/bin/mieux serve "
+             "(or make serve), then open the UI")

@@ -370,8 +370,27 @@ def test_init_against_an_unreachable_database_exits_1_without_a_traceback_or_the
 
 
 # -- the demo -----------------------------------------------------------------------------------
-def test_the_demo_runs_in_an_empty_data_directory_and_reports(tmp_path):
-    run = Cli(tmp_path, data_dir=tmp_path / "data")("demo").ok()
-    for fragment in ("refused", "implementation", "Requests received"):
+@pytest.mark.slow
+def test_the_demo_runs_in_an_empty_data_directory_reports_and_runs_a_sweep_on_prefect(tmp_path):
+    port = free_port()
+    run = Cli(tmp_path, data_dir=tmp_path / "data", prefect_port=port)("demo").ok()
+    for fragment in ("refused", "implementation", "Requests received", "timer(s) scheduled as Prefect flow runs",
+                     f"Prefect UI (up while this runs): http://127.0.0.1:{port}", " · psg decision due"):
         assert fragment in run.out, run
     assert (tmp_path / "data" / "mieux.db").exists()
+    assert "Traceback" not in run.out + run.err
+
+
+# -- deadlines ----------------------------------------------------------------------------------
+def test_deadlines_lists_what_is_due_and_what_is_overdue(store):
+    from datetime import date, timedelta
+
+    received = date.today() - timedelta(days=30)
+    store("request", "add", "--name", "Ghana II", "--requester", "GIS", "--type", "national_authority",
+          "--countries", "GH", "--region", "Africa (West)", "--theme", "legal_migration", "--channel", "email",
+          "--received-on", received.isoformat(), "--officer", "ana", "--as", "ana").ok()
+    listed = json.loads(store("deadlines", "--json").ok().out)
+    assert [(d["kind"], d["deadline"], d["overdue"]) for d in listed] == [("fiche", "Action Fiche due", True)]
+    assert json.loads(store("deadlines", "--overdue", "--json").ok().out) == listed
+    table = store("deadlines").ok().out
+    assert "Action Fiche due" in table and "overdue" in table and "1 deadline(s)" in table

@@ -1,0 +1,97 @@
+"""`mieux serve` as a person runs it: starts, keeps the clock, stops on Ctrl-C, resumes."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port
+
+pytestmark = pytest.mark.slow
+MIEUX = str(Path(sys.executable).parent / "mieux")
+HEADER = "reference,name,requester,requester_type,countries,region,theme,received_on,status,closed_on"
+
+
+def wait_for(what: str, check, timeout: float = 120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def query(db: Path, sql: str):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def api(port: int, path: str, body: dict | None = None):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api{path}", method="POST" if body is not None else "GET",
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.load(response)
+    except OSError:
+        return None
+
+
+def start(env: dict) -> subprocess.Popen:
+    return subprocess.Popen([MIEUX, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGINT)
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise
+    return out
+
+
+def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_doubled(tmp_path):
+    port, data = free_port(), tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
+        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), "MIEUX_SWEEP_SECONDS": "5",
+        "MIEUX_ACTOR": "ana", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
+    portfolio = tmp_path / "p.csv"
+    received = date.today() - timedelta(days=40)
+    portfolio.write_text(f"{HEADER}\n{received.year}-01,Ghana,Ghana Immigration Service,national_authority,GH,"
+                         f"Africa (West),legal_migration,{received},pre_implementation,\n", encoding="utf-8")
+    for command in (["init"], ["portfolio", "import", str(portfolio)]):
+        subprocess.run([MIEUX, *command], env=env, check=True, capture_output=True)
+    db = data / "mieux.db"
+
+    first = start(env)
+    try:
+        wait_for("the overdue fiche notice", lambda: query(db, "SELECT kind FROM alert") == [("fiche.due",)])
+        wait_for("timers mirrored as flow runs",
+                 lambda: query(db, "SELECT count(*) FROM timer WHERE mirrored = 'scheduled'")[0][0] == 1)
+        assert api(port, "/health") is True
+    finally:
+        out = stop(first)
+    assert first.returncode == 0 and "stopped" in out and "Traceback" not in out, out
+    assert f"Prefect UI: http://127.0.0.1:{port}" in out
+    wait_for("the Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)
+
+    second = start(env)
+    try:
+        wait_for("a sweep after the restart", lambda: len(api(port, "/flow_runs/filter", {
+            "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}, "name": {"any_": ["sweep"]}}}) or []) >= 3)
+        assert query(db, "SELECT kind FROM alert") == [("fiche.due",)]
+        timers = api(port, "/flow_runs/filter", {"flow_runs": {"tags": {"all_": [f"action:{received.year}-01"]}}})
+        assert [(r["name"], r["state"]["type"]) for r in timers] == [
+            (f"{received.year}-01 Ghana · watch pre implementation due", "SCHEDULED")]
+    finally:
+        out = stop(second)
+    assert second.returncode == 0 and "Traceback" not in out, out

@@ -2,8 +2,9 @@
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from config.files import load_model
 
 from domain.errors import ConfigError, NotFound
 from domain.model import Role
@@ -72,14 +73,4 @@ class Facility(BaseModel):
 
 def load_facility(path: Path) -> Facility:
     """Read and validate the facility file; every problem is reported with its place."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"cannot read the facility file {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from None
-    try:
-        return Facility.model_validate(raw or {})
-    except ValidationError as error:
-        raise ConfigError(f"{path}: " + "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())) from None
+    return load_model(path, Facility, what="the facility file", error=ConfigError)

@@ -2,10 +2,8 @@
 from datetime import time
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from config.facility import Facility
+from config.files import load_model
 from domain.calendar import BusinessCalendar
 from domain.deadlines import Policy
 from domain.errors import ConfigError
@@ -17,16 +15,7 @@ DEFAULT_DEADLINES = Path(__file__).with_name("deadlines.yaml")
 
 def load_policy(path: Path, *, machine: StateMachine, facility: Facility) -> Policy:
     """Read, validate and cross-check the policy; every problem is named with its place."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        policy = Policy.model_validate(raw or {})
-    except OSError as error:
-        raise ConfigError(f"cannot read the deadline policy {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from None
-    except ValidationError as error:
-        raise ConfigError(f"{path}: " + "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in error.errors())) from None
+    policy = load_model(path, Policy, what="the deadline policy", error=ConfigError)
     problems = []
     people = {p.id for p in facility.people}
     for n, rule in enumerate(policy.deadlines):

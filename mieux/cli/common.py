@@ -66,23 +66,19 @@ def validated(model, data: dict, where: str):
     """Validate `data` with a pydantic model; the error names each bad field."""
     from pydantic import ValidationError
 
+    from config.files import describe
+
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors())
-        raise InvalidInput(f"{where}: {problems}") from None
+        raise InvalidInput(f"{where}: {describe(error)}") from None
 
 
 def read_structured(path: Path) -> dict:
     """A JSON or YAML file holding an object."""
-    import yaml
+    from config.files import read_yaml
 
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise InvalidInput(f"{path}: not valid JSON or YAML: {error}") from None
+    data = read_yaml(path, what="the file", error=InvalidInput)
     if not isinstance(data, dict):
         raise InvalidInput(f"{path}: expected an object of fields")
     return data

@@ -10,6 +10,14 @@ from domain.errors import ConfigError, NotFound
 from domain.model import Role
 
 
+def _zone_name(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone") from None
+    return value
+
+
 class Person(BaseModel):
     """A team member (or PSG member) who fires triggers and receives alerts."""
 
@@ -21,6 +29,13 @@ class Person(BaseModel):
     chat: str | None = None
     roles: frozenset[Role] = Field(min_length=1)
     timezone: str | None = None
+    channels: list[str] = ["email"]
+    digest_at: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        return value if value is None else _zone_name(value)
 
 
 class Facility(BaseModel):
@@ -36,11 +51,7 @@ class Facility(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone") from None
-        return value
+        return _zone_name(value)
 
     @model_validator(mode="after")
     def _unique(self) -> "Facility":
@@ -53,6 +64,10 @@ class Facility(BaseModel):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def zone_of(self, person: Person | None) -> ZoneInfo:
+        """The time zone a person reads times in: their own, else the team's."""
+        return ZoneInfo(person.timezone) if person and person.timezone else self.zone
 
     def person(self, person_id: str) -> Person:
         """The person with this id, or NotFound naming who exists."""

@@ -26,6 +26,14 @@ class Settings(BaseSettings):
     actor: str | None = None
     prefect_port: int = 4200
     sweep_seconds: int = 60
+    channels_file: Path | None = None
+    secrets_file: Path | None = None
+    ui_url: str | None = None
+    dispatch_seconds: float = 1.0
+    outbox_max_attempts: int = 16
+    outbox_backoff_seconds: float = 10.0
+    outbox_backoff_cap_seconds: float = 600.0
+    outbox_lease_seconds: float = 300.0
 
     def database(self) -> str:
         """The database URL: the configured one, else SQLite in the data directory."""

@@ -77,10 +77,13 @@ def deployments(settings: Settings) -> list:
     """What `mieux serve` serves."""
     from flows.admin import fire_trigger, register_request
     from flows.deadlines import deadline_timer, sweep
+    from flows.outbox import dispatch
 
     return [
         sweep.to_deployment(name="sweep", interval=settings.sweep_seconds, tags=["mieux"],
                             description="Fire due deadlines, mirror timers, publish events and the status table."),
+        dispatch.to_deployment(name="dispatch", interval=max(settings.sweep_seconds, 30), tags=["mieux"],
+                               description="Send the alerts owed (the serving process also does it every second)."),
         deadline_timer.to_deployment(name="timers", tags=["mieux"],
                                      description="One scheduled run per deadline timer."),
         fire_trigger.to_deployment(name="fire-trigger", tags=["mieux", "admin"],
@@ -100,11 +103,20 @@ def serve_engine(settings: Settings, *, echo: Echo) -> None:
         from prefect import serve
         from flows import runtime
 
+        from flows.outbox import DispatchLoop
+
         runtime.install(app)
+        app.outbox.ui_url = settings.ui_url or api_url.removesuffix("/api")
+        loop = DispatchLoop(app.outbox, settings.dispatch_seconds,
+                            on_error=lambda error: echo(f"dispatch failed, will retry: {app.outbox.channels.redact(str(error))}"))
         echo(f"Prefect UI: {api_url.removesuffix('/api')}")
-        echo(f"store: {app.engine.url.render_as_string()}; sweep every {settings.sweep_seconds} s; Ctrl-C stops")
+        echo(f"store: {app.engine.url.render_as_string()}; sweep every {settings.sweep_seconds} s; "
+             f"channels: {', '.join(app.outbox.channels.names) or 'none configured'}; Ctrl-C stops")
+        loop.start()
         try:
             serve(*deployments(settings), print_starting_message=False)
         except KeyboardInterrupt:
             pass
+        finally:
+            loop.stop()
         echo("stopped")

@@ -118,7 +118,8 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
                               created_at=now, data={
                                   "reference": action.reference, "name": action.name, "deadline": deadline.label,
                                   "kind": deadline.kind, "point": last.point, "due_at": deadline.due_at.isoformat(),
-                                  "state": action.state, "coalesced": len(earlier)}))
+                                  "state": action.state, "coalesced": len(earlier),
+                                  "flow_run_id": last.flow_run_id}))
             fired += 1
             coalesced += len(earlier)
     return Fired(fired, coalesced, cancelled)

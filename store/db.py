@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from domain.errors import Conflict, StoreNotReady, StoreUnavailable
 
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 """The Alembic revision this code expects; a test checks it is the migrations' head."""
 
 

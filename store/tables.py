@@ -122,6 +122,8 @@ class Alert(SQLModel, table=True):
     `source` names its cause ("timer:42") and is unique, so a cause can owe an alert only once.
     """
 
+    __table_args__ = (Index("ix_alert_unrouted", "id", sqlite_where=text("routed_at IS NULL"),
+                            postgresql_where=text("routed_at IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True)
     kind: str
@@ -130,6 +132,36 @@ class Alert(SQLModel, table=True):
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     urgent: bool = False
     created_at: datetime
+    routed_at: datetime | None = None  # when its deliveries were written
+
+
+class Delivery(SQLModel, table=True):
+    """One alert to one person (or the admin channel) on one channel: the unit the dispatcher sends.
+
+    status: pending (due at next_attempt_at), sending (claimed by a dispatcher at claimed_at),
+    sent, dead (the retry budget ran out). `key` is unique: no person gets the same alert twice
+    on a channel, however many dispatchers or retries run.
+    """
+
+    __table_args__ = (
+        Index("ix_delivery_due", "next_attempt_at", sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+        Index("ix_delivery_sending", "claimed_at", sqlite_where=text("status = 'sending'"),
+              postgresql_where=text("status = 'sending'")),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    person: str
+    channel: str
+    key: str = Field(unique=True)
+    digest: bool = False
+    status: str = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    last_error: str | None = None
 
 
 class Cursor(SQLModel, table=True):

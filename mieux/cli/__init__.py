@@ -7,7 +7,7 @@ import sys
 import typer
 
 from domain.errors import MieuxError
-from mieux.cli import actions, deadlines, portfolio, requests
+from mieux.cli import actions, deadlines, outbox, portfolio, requests
 from mieux.cli.common import runtime, sub_app
 
 app = sub_app("mieux-engine: every MIEUX Action a state machine that keeps its own clock.")
@@ -15,6 +15,7 @@ app.add_typer(requests.app, name="request")
 app.add_typer(actions.app, name="action")
 app.add_typer(actions.machine_app, name="machine")
 app.add_typer(portfolio.app, name="portfolio")
+app.add_typer(outbox.app, name="outbox")
 app.command("report")(portfolio.report_command)
 app.command("deadlines")(deadlines.deadlines_command)
 

@@ -1,0 +1,156 @@
+"""Channels: the services of an apprise YAML file, with secrets filled in at start-up, never shown.
+
+The file is apprise's own YAML configuration; each service carries a tag, which is the channel
+name people choose in the facility file (`email`, `chat`, ...), and a service tagged `admin` is
+where dead letters are reported. `${NAME}` anywhere in it is replaced by the environment variable
+NAME or, failing that, the entry NAME in the secrets file, so passwords and webhook tokens never
+sit in the repository. Every value substituted is a secret: `redact` removes them from any text
+before it is logged or stored, and apprise's logger gets the same filter.
+"""
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import apprise
+import yaml
+
+from domain.errors import ConfigError
+
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+EMAIL_SCHEMES = {"mailto", "mailtos"}
+
+
+class DeliveryFailed(Exception):
+    """A channel did not accept a message; the reason is already redacted."""
+
+
+def read_secrets(path: Path | None) -> dict[str, str]:
+    """NAME=VALUE lines (blank lines and # comments ignored)."""
+    if path is None:
+        return {}
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise ConfigError(f"cannot read the secrets file {path}: {error.strerror}") from None
+    secrets = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip():
+            raise ConfigError(f"{path}, line {number}: expected NAME=VALUE")
+        secrets[name.strip()] = value.strip()
+    return secrets
+
+
+class Redactor(logging.Filter):
+    """Replaces secret values with *** in text and in log records."""
+
+    def __init__(self, secrets: set[str]):
+        super().__init__()
+        self.secrets = sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self(record.getMessage()), None
+        return True
+
+
+@dataclass
+class Channels:
+    """The configured channel services, by tag, with their URLs resolved."""
+
+    services: dict[str, list[str]] = field(default_factory=dict)
+    redact: Redactor = field(default_factory=lambda: Redactor(set()))
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self.services)
+
+    def send(self, channel: str, *, title: str, body: str, html: bool, email: str | None = None) -> None:
+        """Send one message on every service of `channel`; raise DeliveryFailed unless all accept it."""
+        urls = self.services.get(channel)
+        if not urls:
+            raise DeliveryFailed(f"no service is configured for channel {channel!r}")
+        notifier = apprise.Apprise()
+        for url in urls:
+            scheme = url.split("://", 1)[0].lower()
+            if scheme in EMAIL_SCHEMES:
+                if not email:
+                    raise DeliveryFailed("the person has no email address")
+                url = _with_query(url, to=email)
+            if not notifier.add(url):
+                raise DeliveryFailed(self.redact(f"apprise cannot use the {scheme}:// service of {channel!r}"))
+        for service in notifier:
+            service.request_rate_per_sec = 0  # the dispatcher paces itself; apprise's throttle would cap it
+        result = notifier.notify(title=title, body=body,
+                                 body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT)
+        if not result:  # False, or no service matched: both are failures
+            raise DeliveryFailed(f"{channel}: the service did not accept the message")
+
+
+def _entries(document: dict, path: Path) -> list[tuple[str, list[str]]]:
+    """(url, tags) for each service of apprise's YAML form: a URL string, or {URL: [{tag: ..., option: ...}]}."""
+    if not isinstance(document, dict) or not isinstance(document.get("urls"), list):
+        raise ConfigError(f"{path}: expected apprise's YAML form, with a `urls` list")
+    entries = []
+    for item in document["urls"]:
+        if isinstance(item, str):
+            entries.append((item, []))
+            continue
+        for url, options in (item or {}).items():
+            tags, extra = [], {}
+            for option in options or [{}]:
+                for key, value in (option or {}).items():
+                    if key == "tag":
+                        tags += [t.strip() for t in (value if isinstance(value, list) else str(value).split(","))]
+                    else:
+                        extra[key] = str(value)
+            entries.append((_with_query(url, **extra) if extra else url, [t for t in tags if t]))
+    return entries
+
+
+def _with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True)) | params
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def load_channels(path: Path | None, *, secrets_file: Path | None = None, environ: dict | None = None) -> Channels:
+    """Read the apprise YAML file, fill in ${NAME}s, and check apprise understands every service."""
+    if path is None:
+        return Channels()
+    import os
+
+    environ = os.environ if environ is None else environ
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read the channels file {path}: {error.strerror}") from None
+    stored = read_secrets(secrets_file)
+    missing = sorted({n for n in PLACEHOLDER.findall(text) if n not in environ and n not in stored})
+    if missing:
+        raise ConfigError(f"{path}: set {', '.join(missing)} in the environment or the secrets file")
+    used = {n: environ.get(n, stored.get(n)) for n in PLACEHOLDER.findall(text)}
+    redact = Redactor(set(used.values()))
+    logging.getLogger("apprise").addFilter(redact)
+    logging.getLogger("apprise").setLevel(logging.WARNING)  # TRACE would log raw URLs with passwords
+    try:
+        document = yaml.safe_load(PLACEHOLDER.sub(lambda m: used[m.group(1)], text)) or {}
+    except yaml.YAMLError:
+        raise ConfigError(f"{path}: not valid YAML") from None
+    services: dict[str, list[str]] = {}
+    for n, (url, tags) in enumerate(_entries(document, path)):
+        if not apprise.Apprise().add(url):
+            raise ConfigError(f"{path}: urls.{n}: apprise does not understand this {url.split('://')[0]}:// URL")
+        for tag in tags or ["untagged"]:
+            services.setdefault(tag, []).append(url)
+    if not services:
+        raise ConfigError(f"{path}: no services under `urls`")
+    return Channels(services, redact)

@@ -1,0 +1,238 @@
+"""The outbox: alerts become deliveries, and a dispatcher sends them after the commit.
+
+route     an alert (written in the transaction that caused it) becomes one delivery per person
+          and preferred channel, keyed `<alert source>:<person>:<channel>` (unique), in one
+          transaction; non-urgent kinds wait for the person's daily digest if they chose one.
+claim     a dispatcher marks due deliveries `sending` with its id and the time, exclusively
+          (BEGIN IMMEDIATE on SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL), and commits.
+send      after the commit, outside any transaction, several at a time.
+record    sent, or back to pending with exponential backoff, or `dead` when the retry budget is
+          spent (and an `outbox.dead` alert to the admin channel).
+
+The one window for a duplicate: a dispatcher that dies after a service accepted a message and
+before it recorded `sent`. The delivery stays `sending`; once its lease expires another dispatcher
+sends it again. Only the messages that dispatcher had in flight can be sent twice, never a whole
+backlog, and nothing is lost.
+"""
+import uuid
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import text, update
+from sqlmodel import select
+
+from config.facility import Facility
+from domain.clock import Clock
+from domain.errors import InvalidInput, NotFound
+from domain.model import Role
+from notifications.channels import Channels, DeliveryFailed
+from notifications.templates import Message, render
+from store.db import transaction
+from store.tables import Alert, Delivery
+
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    """How hard and how fast the dispatcher tries."""
+
+    max_attempts: int = 16
+    backoff_seconds: float = 10.0
+    backoff_cap_seconds: float = 600.0
+    lease_seconds: float = 300.0
+    batch: int = 500
+    workers: int = 4
+
+    def backoff(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.backoff_seconds * 2 ** (attempts - 1), self.backoff_cap_seconds))
+
+
+@dataclass(frozen=True)
+class Dispatched:
+    routed: int = 0
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+
+
+@dataclass
+class _Job:
+    deliveries: list[Delivery]
+    alerts: list[Alert]
+    message: Message | None = None
+    error: str | None = None
+
+
+class Outbox:
+    """Routes and sends alerts; any number of these may run at once over one store."""
+
+    def __init__(self, *, engine, facility: Facility, channels: Channels, clock: Clock,
+                 policy: OutboxPolicy = OutboxPolicy(), ui_url: str | None = None, after_send=None):
+        self.engine, self.facility, self.channels, self.clock = engine, facility, channels, clock
+        self.policy, self.ui_url = policy, ui_url
+        self.after_send = after_send  # a hook for tests of the crash window; None in production
+        self.me = uuid.uuid4().hex[:12]
+
+    # -- route ---------------------------------------------------------------------------------
+    def route(self) -> int:
+        """Turn every unrouted alert into deliveries."""
+        now = self.clock.now()
+        with transaction(self.engine) as session:
+            alerts = session.exec(select(Alert).where(text("alert.routed_at IS NULL")).order_by(Alert.id)
+                                  .limit(self.policy.batch)).all()
+            for alert in alerts:
+                for person, channel in self._addresses(alert):
+                    digest = self._digest_time(person, alert, now)
+                    session.add(Delivery(alert_id=alert.id, person=person, channel=channel,
+                                         key=f"{alert.source}:{person}:{channel}", digest=digest is not None,
+                                         next_attempt_at=digest or now))
+                alert.routed_at = now
+        return len(alerts)
+
+    def _addresses(self, alert: Alert) -> list[tuple[str, str]]:
+        if alert.kind == "outbox.dead" and ADMIN in self.channels.services:
+            return [(ADMIN, ADMIN)]
+        pairs = []
+        for person_id in alert.recipients:
+            person = next((p for p in self.facility.people if p.id == person_id), None)
+            channels = person.channels if person else ["email"]
+            pairs += [(person_id, channel) for channel in channels]
+        return pairs
+
+    def _digest_time(self, person_id: str, alert: Alert, now: datetime) -> datetime | None:
+        person = next((p for p in self.facility.people if p.id == person_id), None)
+        if alert.urgent or person is None or person.digest_at is None:
+            return None
+        zone = self.facility.zone_of(person)
+        local = now.astimezone(zone)
+        hours, minutes = map(int, person.digest_at.split(":"))
+        at = datetime.combine(local.date(), time(hours, minutes), zone)
+        return (at if at > local else at + timedelta(days=1)).astimezone(now.tzinfo)
+
+    # -- dispatch ------------------------------------------------------------------------------
+    def dispatch(self) -> Dispatched:
+        """Route, reclaim expired leases, claim what is due, send it, record the outcome."""
+        routed = self.route()
+        jobs = self._claim()
+        with ThreadPoolExecutor(max_workers=self.policy.workers) as pool:
+            done = list(pool.map(self._send, jobs))
+        sent = failed = dead = 0
+        for job in done:
+            for delivery in job.deliveries:
+                outcome = self._record(delivery, job.error)
+                sent += outcome == "sent"
+                failed += outcome == "pending"
+                dead += outcome == "dead"
+        return Dispatched(routed, sent, failed, dead)
+
+    def _claim(self) -> list[_Job]:
+        now = self.clock.now()
+        lease = now - timedelta(seconds=self.policy.lease_seconds)
+        configured = self.channels.names
+        if not configured:
+            return []
+        due = (select(Delivery, Alert).join(Alert, Delivery.alert_id == Alert.id)
+               .where(text("delivery.status = 'pending'"), Delivery.next_attempt_at <= now,
+                      Delivery.channel.in_(configured)).order_by(Delivery.next_attempt_at).limit(self.policy.batch))
+        if self.engine.dialect.name == "postgresql":
+            due = due.with_for_update(of=Delivery, skip_locked=True)
+        with transaction(self.engine) as session:
+            session.exec(update(Delivery).where(text("delivery.status = 'sending'"), Delivery.claimed_at < lease)
+                         .values(status="pending", claimed_by=None))
+            rows = session.exec(due).all()
+            for delivery, _ in rows:
+                delivery.status, delivery.claimed_by, delivery.claimed_at = "sending", self.me, now
+        groups: dict[tuple, list] = defaultdict(list)
+        for delivery, alert in rows:  # a person's due digest items travel as one message
+            key = ("digest", delivery.person, delivery.channel) if delivery.digest else ("single", delivery.id)
+            groups[key].append((delivery, alert))
+        return [_Job([d for d, _ in group], [a for _, a in group]) for group in groups.values()]
+
+    def _send(self, job: _Job) -> _Job:
+        first = job.deliveries[0]
+        person = next((p for p in self.facility.people if p.id == first.person), None)
+        zone = self.facility.zone_of(person)
+        try:
+            job.message = self._message(job, zone)
+            if _is_email(self.channels, first.channel):
+                self.channels.send(first.channel, title=job.message.subject, body=job.message.html, html=True,
+                                   email=person.email if person else None)
+            else:  # chat: one post that starts by naming the person, so their client notifies them
+                mention = (person.chat or person.name) if person else first.person
+                self.channels.send(first.channel, title="", body=f"{mention} {job.message.subject}\n\n"
+                                                                f"{job.message.text}", html=False)
+        except DeliveryFailed as error:
+            job.error = str(error)
+        except Exception as error:  # a service raising is a failure like any other, never a crash
+            job.error = self.channels.redact(f"{type(error).__name__}: {error}")
+        if self.after_send and job.error is None:
+            self.after_send(job.deliveries)
+        return job
+
+    def _message(self, job: _Job, zone) -> Message:
+        if len(job.alerts) == 1:
+            alert = job.alerts[0]
+            return render(alert.kind, alert.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url)
+        parts = [render(a.kind, a.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url) for a in job.alerts]
+        subject = f"[{self.facility.name}] Daily digest: {len(parts)} reminders"
+        text_ = "\n\n".join(f"- {p.subject.split('] ', 1)[1]}\n{p.text}" for p in parts)
+        html = "".join(f"<h3>{p.subject.split('] ', 1)[1]}</h3>{p.html}" for p in parts)
+        return Message(subject, text_, html)
+
+    def _record(self, delivery: Delivery, error: str | None) -> str:
+        now = self.clock.now()
+        with transaction(self.engine) as session:
+            row = session.get(Delivery, delivery.id)
+            if row is None or row.status != "sending" or row.claimed_by != self.me:
+                return "lost-lease"
+            row.attempts += 1
+            row.claimed_by = row.claimed_at = None
+            if error is None:
+                row.status, row.sent_at, row.last_error = "sent", now, None
+                return "sent"
+            row.last_error = error[:500]
+            if row.attempts >= self.policy.max_attempts:
+                row.status = "dead"
+                self._report_dead(session, row, now)
+                return "dead"
+            row.status, row.next_attempt_at = "pending", now + self.policy.backoff(row.attempts)
+            return "pending"
+
+    def _report_dead(self, session, delivery: Delivery, now: datetime) -> None:
+        alert = session.get(Alert, delivery.alert_id)
+        if alert.kind == "outbox.dead":
+            return  # the admin channel itself failing is visible in `mieux outbox --failed`
+        admins = [p.id for p in self.facility.with_role(Role.admin)]
+        session.add(Alert(action_id=alert.action_id, kind="outbox.dead", source=f"dead:{delivery.id}",
+                          recipients=admins, urgent=True, created_at=now, data={
+                              "reference": alert.data.get("reference", ""), "name": alert.data.get("name", ""),
+                              "failed_kind": alert.kind, "person": delivery.person, "channel": delivery.channel,
+                              "attempts": delivery.attempts, "error": delivery.last_error, "delivery": delivery.id}))
+
+    # -- admin ---------------------------------------------------------------------------------
+    def retry(self, delivery_id: int) -> Delivery:
+        """Send a dead (or waiting) delivery again, now, with a fresh retry budget."""
+        with transaction(self.engine) as session:
+            delivery = session.get(Delivery, delivery_id)
+            if delivery is None:
+                raise NotFound(f"no delivery {delivery_id}")
+            if delivery.status in ("sent", "sending"):
+                raise InvalidInput(f"delivery {delivery_id} is {delivery.status}: nothing to retry")
+            delivery.status, delivery.attempts, delivery.next_attempt_at = "pending", 0, self.clock.now()
+            return delivery
+
+    def deliveries(self, *, failed_only: bool = False, limit: int = 200) -> list[tuple[Delivery, Alert]]:
+        """The newest deliveries (with errors first when only failures are wanted)."""
+        query = select(Delivery, Alert).join(Alert, Delivery.alert_id == Alert.id).order_by(Delivery.id.desc())
+        if failed_only:
+            query = query.where((Delivery.status == "dead") | (Delivery.last_error.is_not(None)))
+        with transaction(self.engine) as session:
+            return list(session.exec(query.limit(limit)))
+
+
+def _is_email(channels: Channels, channel: str) -> bool:
+    return any(url.split("://", 1)[0].lower() in ("mailto", "mailtos") for url in channels.services.get(channel, []))
+

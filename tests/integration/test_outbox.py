@@ -1,0 +1,113 @@
+"""Alerts reach people for real: email to an SMTP server and chat posts to an HTTP receiver."""
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlmodel import select
+
+from config.settings import Settings
+from domain.schemas import ActionChanges
+from mieux.bootstrap import bootstrap
+from store.db import transaction
+from store.tables import Delivery
+from tests.helpers import FICHE, request
+from tests.receivers import HttpReceiver, SmtpServer
+
+UTC = timezone.utc
+SMTP_PASSWORD = "Sm7p-s3cret-Pa55"
+CHAT_TOKEN = "mmtoken0123456789abcdef"
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer(password=SMTP_PASSWORD).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chat():
+    receiver = HttpReceiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def channels_file(tmp_path, smtp, chat, monkeypatch):
+    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text(f"# chat\nMATTERMOST_TOKEN={CHAT_TOKEN}\n", encoding="utf-8")
+    path = tmp_path / "channels.yaml"
+    path.write_text(f"""version: 1
+urls:
+  - "{smtp.url('${SMTP_PASSWORD}')}":
+      - tag: email
+  - "mmost://127.0.0.1:{chat.port}/${{MATTERMOST_TOKEN}}":
+      - tag: chat
+  - "json://127.0.0.1:{chat.port}/admin":
+      - tag: admin
+""", encoding="utf-8")
+    return path, secrets
+
+
+@pytest.fixture
+def app(sqlite_url, clock, channels_file):
+    path, secrets = channels_file
+    clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
+    built = bootstrap(Settings(database_url=sqlite_url, channels_file=path, secrets_file=secrets,
+                               ui_url="http://127.0.0.1:4200"), clock=clock)
+    yield built
+    built.engine.dispose()
+
+
+def test_a_new_request_is_emailed_to_its_officer_and_the_programme_manager(app, smtp, chat):
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    done = app.outbox.dispatch()
+    assert (done.routed, done.failed) == (1, 0)
+    mails = {m.recipients[0]: m for m in smtp.inbox}
+    assert set(mails) == {"ana.ferreira@mieux.example", "pieter.janssens@mieux.example"}
+    mail = mails["ana.ferreira@mieux.example"]
+    assert mail.subject == f"[MIEUX] New request: {reference} Ghana II"
+    assert mail.message["From"].endswith("mieux@mieux.example>") or "mieux@mieux.example" in mail.message["From"]
+    assert "Check eligibility and accept, reject or forward it" in mail.part("plain")
+    assert f"<p>A new request was registered as {reference} Ghana II." in mail.part("html")
+    assert 'href="http://127.0.0.1:4200/runs"' in mail.part("html")
+    posts = [body["text"] for path, body, _ in chat.posts if path == f"/hooks/{CHAT_TOKEN}"]
+    assert len(posts) == 2 and all(f"New request: {reference} Ghana II" in p for p in posts)
+    assert sorted(p.split()[0] for p in posts) == ["@ana", "@pieter"]
+    assert app.outbox.dispatch().sent == 0  # nothing is sent twice
+
+
+def test_an_overdue_fiche_reaches_people_in_their_own_time_zone(app, smtp):
+    from mieux.deadlines import fire_due
+
+    app.service.register(request(received_on=date(2026, 3, 2)), actor="ana")
+    app.outbox.dispatch()
+    smtp.inbox.clear()
+    app.clock.set(datetime(2026, 3, 23, 8, tzinfo=UTC))
+    fire_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock)
+    app.outbox.dispatch()
+    mail = next(m for m in smtp.inbox if m.recipients == ["ana.ferreira@mieux.example"])
+    assert mail.subject == "[MIEUX] OVERDUE: Action Fiche for 2026-01 Ghana II"
+    assert "was due on Monday 23 March 2026, 09:00 CET" in mail.part("plain")
+
+
+def test_approval_and_rejection_notices_go_out_immediately(app, smtp):
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    app.service.fire(reference, "accept", actor="ana")
+    app.service.fire(reference, "submit_fiche", actor="lea", changes=ActionChanges(fiche=FICHE))
+    app.service.fire(reference, "approve", actor="psg-devco", changes=ActionChanges(psg_decision_on=date(2026, 3, 9)))
+    app.outbox.dispatch()
+    subjects = {(m.recipients[0].split("@")[0], m.subject) for m in smtp.inbox}
+    assert ("marta.kowalska", f"[MIEUX] Approved by the PSG: {reference} Ghana II") in subjects
+
+
+def test_a_person_who_chose_no_channel_we_have_waits_in_the_outbox_instead_of_failing(app):
+    with transaction(app.engine) as session:
+        before = len(session.exec(select(Delivery)).all())
+    app.service.register(request(received_on=date(2026, 3, 2)), actor="ana")
+    app.outbox.channels.services.pop("chat")
+    app.outbox.dispatch()
+    with transaction(app.engine) as session:
+        waiting = session.exec(select(Delivery).where(Delivery.channel == "chat")).all()
+    assert before == 0 and waiting and {d.status for d in waiting} == {"pending"}
+    assert {d.attempts for d in waiting} == {0}

@@ -4,7 +4,7 @@ Prefect renders each flow's parameter form from its signature; the trigger is a 
 The same service, guards and roles as the CLI apply: a refusal fails the run with its reason.
 """
 from datetime import date
-from enum import Enum
+from enum import Enum, StrEnum
 
 from prefect import flow, get_run_logger
 
@@ -12,7 +12,7 @@ from domain.schemas import ActionChanges, RequestIn
 from flows import runtime
 from states.action import ACTION
 
-Trigger = Enum("Trigger", {name: name for name in ACTION.triggers}, type=str)
+Trigger = StrEnum("Trigger", {name: name for name in ACTION.triggers})
 
 
 @flow(name="mieux-fire-trigger", flow_run_name="{reference} {trigger}")

@@ -98,6 +98,7 @@ def test_admins_fire_triggers_from_the_ui_with_the_same_guards_and_roles(prefect
     assert fire_trigger(reference, Trigger.accept, "ana")["state"] == "pre_implementation"
     state = fire_trigger(reference, Trigger.withdraw, "marta", reason="x", return_state=True)
     assert state.is_failed()
+    assert prefect.read_flow_run(state.state_details.flow_run_id).name == f"{reference} withdraw"
     with pytest.raises(NotPermitted, match="only a programme_manager or project_officer may"):
         state.result()
     assert app.service.get(reference).state == "pre_implementation"

@@ -14,7 +14,7 @@ demo: $(STAMP)
 
 ## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes)
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest
 
 ## serve: the running engine on the demo store, with the Prefect UI, until Ctrl-C
 serve: $(STAMP)

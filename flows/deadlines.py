@@ -1,19 +1,28 @@
 """The clock: a sweep on a short interval, and one scheduled run per timer. Either may fire first."""
+import time
+
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.client.orchestration import get_client
 
 from flows import runtime
 from flows.mirror import mirror_timers, open_actions_table, publish_events
-from mieux.deadlines import fire_due
+from mieux.deadlines import fire_all_due, seconds_to_next_timer
 
 STATUS_ARTIFACT = "mieux-open-actions"
+
+
+EARLY_START_GRACE_SECONDS = 30
+"""Prefect may start a scheduled run a little before its time (it rounds the wait to whole seconds);
+a timer run that finds its timer a few seconds short of due waits for it rather than leave it to
+the next sweep."""
 
 
 @task(name="fire due deadlines", retries=3, retry_delay_seconds=[2, 10, 30])
 def fire_task(deadline_ids: list[int] | None = None) -> dict:
     app = runtime.current()
-    done = fire_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock, deadline_ids=deadline_ids)
+    done = fire_all_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock,
+                        deadline_ids=deadline_ids)
     return {"fired": done.fired, "coalesced": done.coalesced, "cancelled": done.cancelled}
 
 
@@ -54,5 +63,12 @@ def sweep(mirror: bool = True) -> dict:
 def deadline_timer(deadline_id: int) -> dict:
     """One deadline's scheduled run: fires what is due for it, or nothing if that already happened."""
     summary = fire_task(deadline_ids=[deadline_id])
+    if not summary["fired"]:
+        app = runtime.current()
+        wait = seconds_to_next_timer(app.engine, deadline_id, app.clock.now())
+        if wait is not None and 0 < wait <= EARLY_START_GRACE_SECONDS:
+            get_run_logger().info("started %.1f s early: waiting for the timer", wait)
+            time.sleep(wait + 0.05)
+            summary = fire_task(deadline_ids=[deadline_id])
     get_run_logger().info("deadline %s: %s", deadline_id, summary)
     return summary

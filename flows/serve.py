@@ -94,7 +94,16 @@ def deployments(settings: Settings) -> list:
 
 
 def serve_engine(settings: Settings, *, echo: Echo) -> None:
-    """Run the engine until Ctrl-C (or SIGTERM); a restart resumes where it stopped."""
+    """Run the engine until Ctrl-C (or SIGTERM), at any moment, starting up included; a restart
+    resumes where it stopped."""
+    try:
+        _serve(settings, echo)
+    except KeyboardInterrupt:
+        pass
+    echo("stopped")
+
+
+def _serve(settings: Settings, echo: Echo) -> None:
     from mieux.bootstrap import bootstrap
 
     app = bootstrap(settings)
@@ -115,8 +124,5 @@ def serve_engine(settings: Settings, *, echo: Echo) -> None:
         loop.start()
         try:
             serve(*deployments(settings), print_starting_message=False)
-        except KeyboardInterrupt:
-            pass
         finally:
             loop.stop()
-        echo("stopped")

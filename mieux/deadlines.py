@@ -81,7 +81,7 @@ class Fired:
     cancelled: int = 0
 
 
-def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit: int = 10_000,
+def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit: int = 1_000,
              deadline_ids: list[int] | None = None) -> Fired:
     """Fire every timer that is due (optionally only those of some deadlines); see the module doc."""
     now = clock.now()
@@ -123,6 +123,25 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             fired += 1
             coalesced += len(earlier)
     return Fired(fired, coalesced, cancelled)
+
+
+def fire_all_due(engine, *, limit: int = 1_000, **kwargs) -> Fired:
+    """fire_due in batches of `limit` timers, one transaction each (the write lock is held briefly
+    even after long downtime), until a batch comes back short."""
+    total = Fired()
+    while True:
+        done = fire_due(engine, limit=limit, **kwargs)
+        total = Fired(total.fired + done.fired, total.coalesced + done.coalesced, total.cancelled + done.cancelled)
+        if done.fired + done.coalesced + done.cancelled < limit:
+            return total
+
+
+def seconds_to_next_timer(engine, deadline_id: int, now: datetime) -> float | None:
+    """How long until this deadline's next pending timer is due (None if it has none)."""
+    with transaction(engine) as session:
+        next_at = session.exec(select(Timer.fire_at).where(Timer.deadline_id == deadline_id, PENDING)
+                               .order_by(Timer.fire_at)).first()
+    return None if next_at is None else (next_at - now).total_seconds()
 
 
 def recipients(tell: list[str], action: Action, facility: Facility) -> list[str]:

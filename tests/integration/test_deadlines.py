@@ -165,3 +165,15 @@ def test_a_stage_watchdog_flags_an_action_sitting_too_long(engine, service, cloc
     service.fire(reference, "suspend", actor="ana", reason="elections")
     assert rows(engine, Deadline, kind="watch_pre_implementation")[0].status == "missed"
     assert rows(engine, Deadline, kind="watch_on_hold")[0].status == "pending"
+
+
+def test_a_long_backlog_fires_in_short_batches_until_nothing_is_due(engine, service, clock, policy, facility):
+    from mieux.deadlines import fire_all_due
+
+    clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
+    for n in range(7):
+        service.register(request(received_on=date(2026, 3, 2), name=f"Ghana {n}"), actor="ana")
+    clock.set(datetime(2026, 4, 30, tzinfo=UTC))
+    done = fire_all_due(engine, policy=policy, facility=facility, clock=clock, limit=3)
+    assert done.fired >= 7 and len(rows(engine, Alert)) == done.fired
+    assert rows(engine, Timer, status="pending") == []

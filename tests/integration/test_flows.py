@@ -126,3 +126,28 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
             break
         time.sleep(0.25)
     assert sorted(e["event"] for e in events) == ["mieux.action.accept", "mieux.action.register"]
+
+
+def test_a_timer_run_that_prefect_starts_a_little_early_waits_for_its_timer(prefect, sqlite_url):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from domain.clock import SystemClock
+    from flows.deadlines import deadline_timer
+
+    built = bootstrap(Settings(database_url=sqlite_url), clock=SystemClock())
+    runtime.install(built)
+    try:
+        built.service.register(request(received_on=date.today()), actor="ana")
+        soon = SystemClock().now() + timedelta(seconds=2)
+        with transaction(built.engine) as session:
+            session.exec(update(Timer).where(Timer.point == "reminder").values(fire_at=soon))
+            deadline_id = session.exec(select(Timer)).first().deadline_id
+        assert deadline_timer(deadline_id)["fired"] == 1
+        with transaction(built.engine) as session:
+            [alert] = session.exec(select(Alert).where(Alert.kind == "fiche.reminder")).all()
+        assert alert.created_at >= soon
+    finally:
+        runtime.install(None)
+        built.engine.dispose()

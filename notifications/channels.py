@@ -9,6 +9,7 @@ before it is logged or stored, and apprise's logger gets the same filter.
 """
 import logging
 import re
+import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -20,6 +21,54 @@ from domain.errors import ConfigError
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 EMAIL_SCHEMES = {"mailto", "mailtos"}
+
+
+class LazySSLContext:
+    """Stands in for `ssl.create_default_context()` inside apprise's email plugin.
+
+    apprise builds a context (loading the CA bundle: 25-50 ms of CPU, holding the GIL) for every
+    email, even over plain SMTP where it is never used; that alone capped dispatch near 20
+    messages a second. This records what apprise sets on it and builds the real context, with
+    those settings in order, only when a TLS connection first uses it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        object.__setattr__(self, "_make", (args, kwargs))
+        object.__setattr__(self, "_settings", {})
+        object.__setattr__(self, "_real", None)
+
+    def _context(self) -> ssl.SSLContext:
+        if self._real is None:
+            args, kwargs = self._make
+            real = ssl.create_default_context(*args, **kwargs)
+            for name, value in self._settings.items():
+                setattr(real, name, value)
+            object.__setattr__(self, "_real", real)
+        return self._real
+
+    def __setattr__(self, name: str, value) -> None:
+        if self._real is None:
+            self._settings[name] = value
+        else:
+            setattr(self._real, name, value)
+
+    def __getattr__(self, name: str):
+        return getattr(self._context(), name)
+
+
+class _SslWithLazyContexts:
+    """The ssl module as apprise's email plugin sees it: the same, but contexts are lazy."""
+
+    create_default_context = LazySSLContext
+
+    def __getattr__(self, name: str):
+        return getattr(ssl, name)
+
+
+def _lazy_email_contexts() -> None:
+    from apprise.plugins.email import base
+
+    base.ssl = _SslWithLazyContexts()
 
 
 class DeliveryFailed(Exception):
@@ -141,6 +190,7 @@ def load_channels(path: Path | None, *, secrets_file: Path | None = None, enviro
     redact = Redactor(set(used.values()))
     logging.getLogger("apprise").addFilter(redact)
     logging.getLogger("apprise").setLevel(logging.WARNING)  # TRACE would log raw URLs with passwords
+    _lazy_email_contexts()
     try:
         document = yaml.safe_load(PLACEHOLDER.sub(lambda m: used[m.group(1)], text)) or {}
     except yaml.YAMLError:

@@ -38,38 +38,43 @@ class DeadlineKeeper:
     def __call__(self, session: Session, action: Action, event: Recorded) -> None:
         if not event.moved:
             return
-        if event.source is not None:
-            self._stop(session, action, event)
-        for rule in self.policy.deadlines:
-            if starts(rule, source=event.source, dest=event.dest) and not self._blocked(session, action, rule):
-                self._start(session, action, rule, event.at)
-
-    def _stop(self, session: Session, action: Action, event: Recorded) -> None:
-        live = session.exec(select(Deadline).where(Deadline.action_id == action.id,
-                                                   Deadline.status == "pending")).all()
-        for deadline in live:
+        starting = [r for r in self.policy.deadlines if starts(r, source=event.source, dest=event.dest)]
+        if event.source is None and not starting:
+            return  # a new Action with nothing to start: no query at all
+        known = [] if event.source is None else session.exec(
+            select(Deadline).where(Deadline.action_id == action.id)).all()
+        stopped = []
+        for deadline in known:
+            if deadline.status != "pending":
+                continue
             rule = self.policy.rule(deadline.kind)
             result = "cancelled" if rule is None else outcome(rule, trigger=event.trigger, dest=event.dest,
                                                                at=event.at, due_at=deadline.due_at)
             if result:
                 deadline.status, deadline.stopped_at, deadline.stopped_by = result, event.at, event.trigger
-                session.exec(update(Timer).where(Timer.deadline_id == deadline.id, PENDING)
-                             .values(status="cancelled"))
+                stopped.append(deadline.id)
+        if stopped:
+            session.exec(update(Timer).where(Timer.deadline_id.in_(stopped), PENDING).values(status="cancelled"))
+        started = [(rule, self._deadline(action, rule, event.at)) for rule in starting
+                   if not self._blocked(known, rule)]
+        if started:
+            session.add_all([deadline for _, (deadline, _) in started])
+            session.flush()
+            session.add_all([Timer(deadline_id=deadline.id, action_id=action.id, point=t.point, seq=t.seq,
+                                   fire_at=t.fire_at, tell=list(t.tell))
+                             for _, (deadline, timers) in started for t in timers])
 
-    def _blocked(self, session: Session, action: Action, rule) -> bool:
-        statuses = ["pending", "met", "missed"] if rule.once else ["pending"]
-        return session.exec(select(Deadline.id).where(Deadline.action_id == action.id, Deadline.kind == rule.kind,
-                                                      Deadline.status.in_(statuses))).first() is not None
+    @staticmethod
+    def _blocked(known: list[Deadline], rule) -> bool:
+        """A rule does not start twice at once, nor again after being met or missed if `once`."""
+        statuses = {"pending", "met", "missed"} if rule.once else {"pending"}
+        return any(d.kind == rule.kind and d.status in statuses for d in known)
 
-    def _start(self, session: Session, action: Action, rule, at: datetime) -> None:
+    def _deadline(self, action: Action, rule, at: datetime):
         anchor = action.received_on if rule.anchor == "received_on" else self.calendar.local_date(at)
         planned = plan(rule, anchor, self.calendar)
-        deadline = Deadline(action_id=action.id, kind=rule.kind, label=rule.label, process=rule.process,
-                            due_at=planned.due_at, started_at=at)
-        session.add(deadline)
-        session.flush()
-        session.add_all([Timer(deadline_id=deadline.id, action_id=action.id, point=t.point, seq=t.seq,
-                               fire_at=t.fire_at, tell=list(t.tell)) for t in planned.timers])
+        return Deadline(action_id=action.id, kind=rule.kind, label=rule.label, process=rule.process,
+                        due_at=planned.due_at, started_at=at), planned.timers
 
 
 @dataclass(frozen=True)

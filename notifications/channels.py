@@ -10,6 +10,7 @@ before it is logged or stored, and apprise's logger gets the same filter.
 import logging
 import re
 import ssl
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -99,7 +100,12 @@ class Redactor(logging.Filter):
 
     def __init__(self, secrets: set[str]):
         super().__init__()
-        self.secrets = sorted((s for s in secrets if len(s) >= 3), key=len, reverse=True)
+        self.secrets: list[str] = []
+        self.add(secrets)
+
+    def add(self, secrets: set[str]) -> None:
+        known = set(self.secrets) | {s for s in secrets if s and len(s) >= 3}
+        self.secrets = sorted(known, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self.secrets:
@@ -109,6 +115,36 @@ class Redactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg, record.args = self(record.getMessage()), None
         return True
+
+
+LOGGERS_THAT_SEE_URLS = ("apprise", "urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests")
+_REDACTOR = Redactor(set())
+
+
+def _guard_logs(secrets: set[str]) -> Redactor:
+    """One redactor, on every logger that may print a service URL; TRACE is never allowed."""
+    _REDACTOR.add(secrets)
+    for name in LOGGERS_THAT_SEE_URLS:
+        logger = logging.getLogger(name)
+        if _REDACTOR not in logger.filters:
+            logger.addFilter(_REDACTOR)
+    apprise_logger = logging.getLogger("apprise")
+    if apprise_logger.level < logging.DEBUG:  # apprise's TRACE logs raw URLs with passwords
+        apprise_logger.setLevel(logging.DEBUG)
+    return _REDACTOR
+
+
+class _Reasons(logging.Handler):
+    """Collects what apprise says while one thread sends, to record why a send failed."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
 
 
 @dataclass
@@ -138,10 +174,16 @@ class Channels:
                 raise DeliveryFailed(self.redact(f"apprise cannot use the {scheme}:// service of {channel!r}"))
         for service in notifier:
             service.request_rate_per_sec = 0  # the dispatcher paces itself; apprise's throttle would cap it
-        result = notifier.notify(title=title, body=body,
-                                 body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT)
+        reasons = _Reasons()
+        logging.getLogger("apprise").addHandler(reasons)
+        try:
+            result = notifier.notify(title=title, body=body,
+                                     body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT)
+        finally:
+            logging.getLogger("apprise").removeHandler(reasons)
         if not result:  # False, or no service matched: both are failures
-            raise DeliveryFailed(f"{channel}: the service did not accept the message")
+            why = "; ".join(dict.fromkeys(reasons.messages[-3:])) or "the service did not accept the message"
+            raise DeliveryFailed(self.redact(f"{channel}: {why}"))
 
 
 def _entries(document: dict, path: Path) -> list[tuple[str, list[str]]]:
@@ -187,9 +229,7 @@ def load_channels(path: Path | None, *, secrets_file: Path | None = None, enviro
     if missing:
         raise ConfigError(f"{path}: set {', '.join(missing)} in the environment or the secrets file")
     used = {n: environ.get(n, stored.get(n)) for n in PLACEHOLDER.findall(text)}
-    redact = Redactor(set(used.values()))
-    logging.getLogger("apprise").addFilter(redact)
-    logging.getLogger("apprise").setLevel(logging.WARNING)  # TRACE would log raw URLs with passwords
+    redact = _guard_logs(set(used.values()))
     _lazy_email_contexts()
     try:
         document = yaml.safe_load(PLACEHOLDER.sub(lambda m: used[m.group(1)], text)) or {}

@@ -28,7 +28,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
 from domain.model import Role
 from notifications.channels import Channels, DeliveryFailed
-from notifications.templates import Message, render
+from notifications.templates import Message, digest, render
 from store.db import transaction
 from store.tables import Alert, Delivery
 
@@ -80,16 +80,22 @@ class Outbox:
     def route(self) -> int:
         """Turn every unrouted alert into deliveries."""
         now = self.clock.now()
+        query = select(Alert).where(text("alert.routed_at IS NULL")).order_by(Alert.id).limit(self.policy.batch)
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
         with transaction(self.engine) as session:
-            alerts = session.exec(select(Alert).where(text("alert.routed_at IS NULL")).order_by(Alert.id)
-                                  .limit(self.policy.batch)).all()
+            alerts = session.exec(query).all()
+            rows = []
             for alert in alerts:
                 for person, channel in self._addresses(alert):
                     digest = self._digest_time(person, alert, now)
-                    session.add(Delivery(alert_id=alert.id, person=person, channel=channel,
-                                         key=f"{alert.source}:{person}:{channel}", digest=digest is not None,
-                                         next_attempt_at=digest or now))
+                    rows.append({"alert_id": alert.id, "person": person, "channel": channel,
+                                 "key": f"{alert.source}:{person}:{channel}", "digest": digest is not None,
+                                 "next_attempt_at": digest or now, "status": "pending", "attempts": 0})
                 alert.routed_at = now
+            if rows:  # a delivery that exists already (routed before) is left as it is
+                session.execute(_insert(self.engine)(Delivery).values(rows).on_conflict_do_nothing(
+                    index_elements=["key"]))
         return len(alerts)
 
     def _addresses(self, alert: Alert) -> list[tuple[str, str]]:
@@ -176,11 +182,8 @@ class Outbox:
         if len(job.alerts) == 1:
             alert = job.alerts[0]
             return render(alert.kind, alert.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url)
-        parts = [render(a.kind, a.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url) for a in job.alerts]
-        subject = f"[{self.facility.name}] Daily digest: {len(parts)} reminders"
-        text_ = "\n\n".join(f"- {p.subject.split('] ', 1)[1]}\n{p.text}" for p in parts)
-        html = "".join(f"<h3>{p.subject.split('] ', 1)[1]}</h3>{p.html}" for p in parts)
-        return Message(subject, text_, html)
+        return digest([render(a.kind, a.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url)
+                       for a in job.alerts], facility=self.facility.name)
 
     def _record(self, delivery: Delivery, error: str | None) -> str:
         now = self.clock.now()
@@ -231,6 +234,14 @@ class Outbox:
             query = query.where((Delivery.status == "dead") | (Delivery.last_error.is_not(None)))
         with transaction(self.engine) as session:
             return list(session.exec(query.limit(limit)))
+
+
+def _insert(engine):
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
 
 
 def _is_email(channels: Channels, channel: str) -> bool:

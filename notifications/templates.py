@@ -117,6 +117,34 @@ class Message:
     subject: str
     text: str
     html: str
+    title: str = ""     # the subject without the facility prefix
+    summary: str = ""
+    next: str = ""
+    link: str | None = None
+
+
+DIGEST_TEXT = """{% for m in messages %}- {{ m.title }}
+  {{ m.summary }}
+  Next step: {{ m.next }}{% if m.link %}
+  In Prefect: {{ m.link }}{% endif %}
+
+{% endfor %}-- {{ facility }} workflow engine"""
+
+DIGEST_HTML = """<html><body>
+{% for m in messages %}<h3>{{ m.title }}</h3>
+<p>{{ m.summary }}</p>
+<p><strong>Next step:</strong> {{ m.next }}</p>
+{% if m.link %}<p><a href="{{ m.link }}">Open in Prefect</a></p>{% endif %}
+{% endfor %}<p style="color:#666">{{ facility }} workflow engine</p>
+</body></html>"""
+
+
+def digest(messages: list["Message"], *, facility: str) -> "Message":
+    """Several alerts for one person as one message (their daily digest)."""
+    context = {"messages": messages, "facility": facility}
+    return Message(subject=f"[{facility}] Daily digest: {len(messages)} reminders",
+                   text=_text.from_string(DIGEST_TEXT).render(context),
+                   html=_html.from_string(DIGEST_HTML).render(context))
 
 
 def entry(kind: str) -> dict[str, str]:
@@ -147,4 +175,5 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, facility: str = "MIEUX", ui
         link = f"{ui_url.rstrip('/')}/runs/flow-run/{run}" if run else f"{ui_url.rstrip('/')}/runs"
     context = {**words, "link": link, "facility": facility}
     return Message(subject=f"[{facility}] {words['subject']}", text=_text.from_string(TEXT).render(context),
-                   html=_html.from_string(HTML).render(context))
+                   html=_html.from_string(HTML).render(context), title=words["subject"], summary=words["summary"],
+                   next=words["next"], link=link)

@@ -41,8 +41,9 @@ class DeadlineKeeper:
         starting = [r for r in self.policy.deadlines if starts(r, source=event.source, dest=event.dest)]
         if event.source is None and not starting:
             return  # a new Action with nothing to start: no query at all
-        known = [] if event.source is None else session.exec(
-            select(Deadline).where(Deadline.action_id == action.id)).all()
+        with session.no_autoflush:  # one flush at commit for the transition and its deadlines
+            known = [] if event.source is None else session.exec(
+                select(Deadline).where(Deadline.action_id == action.id)).all()
         stopped = []
         for deadline in known:
             if deadline.status != "pending":
@@ -54,15 +55,9 @@ class DeadlineKeeper:
                 deadline.status, deadline.stopped_at, deadline.stopped_by = result, event.at, event.trigger
                 stopped.append(deadline.id)
         if stopped:
-            session.exec(update(Timer).where(Timer.deadline_id.in_(stopped), PENDING).values(status="cancelled"))
-        started = [(rule, self._deadline(action, rule, event.at)) for rule in starting
-                   if not self._blocked(known, rule)]
-        if started:
-            session.add_all([deadline for _, (deadline, _) in started])
-            session.flush()
-            session.add_all([Timer(deadline_id=deadline.id, action_id=action.id, point=t.point, seq=t.seq,
-                                   fire_at=t.fire_at, tell=list(t.tell))
-                             for _, (deadline, timers) in started for t in timers])
+            session.exec(update(Timer).where(Timer.deadline_id.in_(stopped), PENDING).values(status="cancelled")
+                         .execution_options(synchronize_session=False))
+        session.add_all([self._deadline(action, rule, event.at) for rule in starting if not self._blocked(known, rule)])
 
     @staticmethod
     def _blocked(known: list[Deadline], rule) -> bool:
@@ -70,11 +65,13 @@ class DeadlineKeeper:
         statuses = {"pending", "met", "missed"} if rule.once else {"pending"}
         return any(d.kind == rule.kind and d.status in statuses for d in known)
 
-    def _deadline(self, action: Action, rule, at: datetime):
+    def _deadline(self, action: Action, rule, at: datetime) -> Deadline:
         anchor = action.received_on if rule.anchor == "received_on" else self.calendar.local_date(at)
         planned = plan(rule, anchor, self.calendar)
         return Deadline(action_id=action.id, kind=rule.kind, label=rule.label, process=rule.process,
-                        due_at=planned.due_at, started_at=at), planned.timers
+                        due_at=planned.due_at, started_at=at,
+                        timers=[Timer(action_id=action.id, point=t.point, seq=t.seq, fire_at=t.fire_at, tell=list(t.tell))
+                                for t in planned.timers])
 
 
 @dataclass(frozen=True)

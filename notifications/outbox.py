@@ -147,7 +147,7 @@ class Outbox:
             due = due.with_for_update(of=Delivery, skip_locked=True)
         with transaction(self.engine) as session:
             session.exec(update(Delivery).where(text("delivery.status = 'sending'"), Delivery.claimed_at < lease)
-                         .values(status="pending", claimed_by=None))
+                         .values(status="pending", claimed_by=None).execution_options(synchronize_session=False))
             rows = session.exec(due).all()
             for delivery, _ in rows:
                 delivery.status, delivery.claimed_by, delivery.claimed_at = "sending", self.me, now

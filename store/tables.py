@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Index, Integer, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Relationship, SQLModel
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -86,6 +86,7 @@ class Deadline(SQLModel, table=True):
     stopped_at: datetime | None = None
     stopped_by: str | None = None
     overdue_since: datetime | None = None
+    timers: list["Timer"] = Relationship()
 
 
 class Timer(SQLModel, table=True):

@@ -7,14 +7,14 @@ saving changes never shift a deadline by an hour.
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import holidays
-
 
 class BusinessCalendar:
     """Weekends, the public holidays of one country (or region) and the office's own closures."""
 
     def __init__(self, *, zone: ZoneInfo, country: str = "BE", subdivision: str | None = None,
                  closures: dict[date, str] | None = None, notify_at: time = time(9, 0)):
+        import holidays  # loads every country's calendar: only when a calendar is needed
+
         self.zone = zone
         self.notify_at = notify_at
         self._holidays = holidays.country_holidays(country, subdiv=subdivision)

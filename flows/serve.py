@@ -107,6 +107,7 @@ def _serve(settings: Settings, echo: Echo) -> None:
     from mieux.bootstrap import bootstrap
 
     app = bootstrap(settings)
+    app.load_everything()
     with prefect_server(settings, echo=echo) as api_url:
         os.environ["PREFECT_API_URL"] = api_url  # flow runs the runner starts inherit it
         from prefect import serve

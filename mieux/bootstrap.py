@@ -1,38 +1,67 @@
-"""Wire the engine together from settings: the one place that builds real adapters."""
+"""Wire the engine together from settings: the one place that builds real adapters.
+
+Parts that only some commands need are built on first use: the deadline policy and office
+calendar (loading every country's holidays costs a fifth of a second) when a transition or a
+flow first needs them, the outbox (apprise) when something is sent. `mieux serve` touches the
+policy at start-up, so a wrong policy file stops it there with the file and place named.
+"""
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
-
 from config.facility import Facility, load_facility
-from config.policy import calendar as build_calendar
-from config.policy import load_policy
 from config.settings import Settings
-from domain.calendar import BusinessCalendar
 from domain.clock import Clock, SystemClock
-from domain.deadlines import Policy
-from mieux.deadlines import DeadlineKeeper
 from mieux.service import ActionService, Effect, Observer
 from notifications.planner import TransitionAlerts
-from states.action import ACTION
 from store.db import check_schema, make_engine
 
 if TYPE_CHECKING:
+    from domain.calendar import BusinessCalendar
+    from domain.deadlines import Policy
     from notifications.outbox import Outbox
 
 
-@dataclass(frozen=True)
 class App:
     """The running engine's parts."""
 
-    settings: Settings
-    facility: Facility
-    policy: Policy
-    calendar: BusinessCalendar
-    engine: Engine
-    service: ActionService
+    def __init__(self, settings: Settings, facility: Facility, engine, clock: Clock,
+                 effects: Iterable[Effect] = (), observers: Iterable[Observer] = ()):
+        self.settings, self.facility, self.engine = settings, facility, engine
+        self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
+                                     effects=[self._keep_deadlines, TransitionAlerts(facility), *effects])
+
+    def load_everything(self) -> None:
+        """Build now what is otherwise built on first use, so a wrong policy or channels file stops
+        a long-running process at start-up rather than at its first deadline."""
+        _ = (self.policy, self.calendar, self.outbox)
+
+    @property
+    def clock(self) -> Clock:
+        return self.service.clock
+
+    @cached_property
+    def policy(self) -> "Policy":
+        from config.policy import load_policy
+        from states.action import ACTION
+
+        return load_policy(self.settings.deadlines_file, machine=ACTION, facility=self.facility)
+
+    @cached_property
+    def calendar(self) -> "BusinessCalendar":
+        from config.policy import calendar
+
+        return calendar(self.policy, self.facility)
+
+    @cached_property
+    def deadline_keeper(self):
+        from mieux.deadlines import DeadlineKeeper
+
+        return DeadlineKeeper(self.policy, self.calendar)
+
+    def _keep_deadlines(self, session, action, event) -> None:
+        """The deadline effect, built when a transition first needs it."""
+        self.deadline_keeper(session, action, event)
 
     @cached_property
     def outbox(self) -> "Outbox":
@@ -47,23 +76,14 @@ class App:
                                           backoff_cap_seconds=s.outbox_backoff_cap_seconds,
                                           lease_seconds=s.outbox_lease_seconds))
 
-    @property
-    def clock(self) -> Clock:
-        return self.service.clock
-
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, effects: Iterable[Effect] = (),
               observers: Iterable[Observer] = (), check: bool = True) -> App:
     """Build the engine; with `check`, refuse a store whose schema is missing or out of date."""
     facility = load_facility(settings.facility_file)
-    policy = load_policy(settings.deadlines_file, machine=ACTION, facility=facility)
-    calendar = build_calendar(policy, facility)
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.database())
     if check:
         check_schema(engine)
-    clock = clock or SystemClock()
-    service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
-                            effects=[DeadlineKeeper(policy, calendar), TransitionAlerts(facility), *effects])
-    return App(settings, facility, policy, calendar, engine, service)
+    return App(settings, facility, engine, clock or SystemClock(), effects, observers)

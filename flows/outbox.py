@@ -37,5 +37,6 @@ class DispatchLoop(threading.Thread):
                 self.on_error(error)
 
     def stop(self) -> None:
+        """Let the round in progress finish (sends time out after 15 s), then stop."""
         self.stopping.set()
-        self.join(timeout=30)
+        self.join(timeout=20)

@@ -56,13 +56,14 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
         drain_prefect_workers()
         server.terminate()
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+            server.wait()
         log.close()
 
 
-def drain_prefect_workers(timeout: float = 15) -> None:
+def drain_prefect_workers(timeout: float = 5) -> None:
     """Send the logs and events still queued in this process before the server they go to stops."""
     if "prefect" not in sys.modules:
         return

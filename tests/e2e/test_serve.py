@@ -50,12 +50,14 @@ def start(env: dict) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen) -> str:
+    """Ctrl-C, as a person would; a process that does not stop in 90 s fails the test with its output."""
     process.send_signal(signal.SIGINT)
     try:
-        out, _ = process.communicate(timeout=60)
+        out, _ = process.communicate(timeout=90)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-        raise
+        out, _ = process.communicate()
+        raise AssertionError(f"mieux serve did not stop within 90 s of Ctrl-C; it printed:\n{out}") from None
     return out
 
 

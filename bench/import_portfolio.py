@@ -110,7 +110,8 @@ def main() -> int:
                 if done.created != args.rows:
                     raise RuntimeError(f"import_portfolio ({side}) created {done.created}, expected {args.rows}")
                 check(directory / "mieux.db", args.rows, f"in-process {side} store {i}")
-        effects = ", ".join(type(e).__name__ for e in service.effects) or "none"
+        effects = ", ".join(getattr(e, "__qualname__", None) or type(e).__name__  # a bound method or an object
+                            for e in service.effects) or "none"
 
         profile_text = None
         if args.profile:

@@ -67,6 +67,11 @@ def new_request(i: int) -> RequestIn:
         "received_on": date(2026, 2, 27), "focal_point": "Head of Policy", "project_officer": "ana"})
 
 
+def effect_name(effect) -> str:
+    """A class instance by its class, a function or bound method by its qualified name."""
+    return getattr(effect, "__qualname__", None) or type(effect).__name__
+
+
 def flip(state: str) -> str:
     return "suspend" if state == "request" else "resume"
 
@@ -126,7 +131,7 @@ def breakdown_round(service: ActionService, refs: list[str], states: dict[str, s
         return wrapper
 
     def effect_timing(effect):
-        key = f"effect {type(effect).__name__}"
+        key = f"effect {effect_name(effect)}"
         spent.setdefault(key, 0.0)
 
         def wrapper(*args):
@@ -279,7 +284,7 @@ def main() -> int:
         raw_states = dict(states)
         print(f"setup: {n} Actions registered in each store, {len(refs[1::2])} suspended; the bare store "
               f"copied to the raw file ({time.perf_counter() - t0:.1f} s, not timed)")
-        print(f"wired effects: {', '.join(type(e).__name__ for e in wired.effects) or 'none'}")
+        print(f"wired effects: {', '.join(effect_name(e) for e in wired.effects) or 'none'}")
 
         sides = {"bare": lambda: engine_round(bare, refs, states),
                  "wired": lambda: engine_round(wired, refs, wired_states),
@@ -344,7 +349,8 @@ def main() -> int:
         print("\n-- cProfile of one wired engine round --")
         print(profile_text)
     print(json.dumps({"benchmark": "transitions", "fires_per_round": n, "rounds": args.rounds,
-                      "bare_tps_median": round(result["bare"]["median"], 1), "bare_tps_rounds": result["bare"]["rounds"],
+                      "bare_tps_median": round(result["bare"]["median"], 1),
+                      "bare_tps_rounds": result["bare"]["rounds"],
                       "wired_tps_median": round(result["wired"]["median"], 1),
                       "wired_tps_rounds": result["wired"]["rounds"],
                       "raw_tps_median": round(raw["median"], 1), "raw_tps_rounds": raw["rounds"],

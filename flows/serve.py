@@ -14,6 +14,17 @@ from config.settings import Settings
 Echo = Callable[[str], None]
 
 
+def _die_with_parent() -> None:
+    """In the server's process: be sent SIGTERM if the engine dies, even by SIGKILL (Linux)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: the server is stopped by the engine's own shutdown only
+
+
 def _healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
@@ -42,7 +53,7 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
     echo(f"starting a local Prefect server (data in {home}; log in {home / 'server.log'})")
     server = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
                                "127.0.0.1", "--port", str(settings.prefect_port)], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+                              stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
     try:
         deadline = time.monotonic() + timeout
         while not _healthy(api_url):

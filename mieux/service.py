@@ -157,11 +157,21 @@ class ActionService:
         with transaction(self.engine) as session:
             return self._load(session, reference)
 
+    SUMMARY = ("reference", "name", "state", "state_since", "project_officer", "region", "received_on", "version")
+
     def actions(self, states: Sequence[str] = ()) -> list[Action]:
+        """Whole Actions, oldest request first, optionally only those in some states."""
+        return self._listing(select(Action), states)
+
+    def summaries(self, states: Sequence[str] = ()) -> list:
+        """What a list shows (rows with the SUMMARY attributes), without building whole Actions."""
+        return self._listing(select(*(getattr(Action, name) for name in self.SUMMARY)), states)
+
+    def _listing(self, query, states: Sequence[str]) -> list:
         unknown = sorted(set(states) - set(self.machine.states))
         if unknown:
             raise InvalidInput(f"unknown state {', '.join(unknown)}: states are {', '.join(self.machine.states)}")
-        query = select(Action).order_by(Action.received_on, Action.reference)
+        query = query.order_by(Action.received_on, Action.reference)
         if states:
             query = query.where(Action.state.in_(states))
         with transaction(self.engine) as session:

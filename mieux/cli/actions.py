@@ -21,7 +21,7 @@ def list_(ctx: typer.Context,
           json_: Json = False) -> None:
     """The Actions, oldest request first."""
     rt = runtime(ctx)
-    actions = rt.service.actions(state or ())
+    actions = rt.service.summaries(state or ())
     if json_:
         typer.echo(as_json([summary(a) for a in actions]))
         return
@@ -130,9 +130,9 @@ def diagram() -> None:
 
 
 def summary(action) -> dict:
-    return {"reference": action.reference, "name": action.name, "state": action.state,
-            "state_since": action.state_since, "project_officer": action.project_officer,
-            "region": action.region, "received_on": action.received_on, "version": action.version}
+    from mieux.service import ActionService
+
+    return {name: getattr(action, name) for name in ActionService.SUMMARY}
 
 
 def show(rt: Runtime, action, *, as_json: bool) -> None:

@@ -111,3 +111,17 @@ def test_ctrl_c_while_the_engine_is_still_starting_stops_it_cleanly(tmp_path):
     out = stop(process)
     assert process.returncode == 0 and out.rstrip().endswith("stopped") and "Traceback" not in out, out
     wait_for("the Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)
+
+
+def test_the_prefect_server_does_not_outlive_an_engine_that_is_killed(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
+        "MIEUX_DATA_DIR": str(tmp_path / "data"), "MIEUX_PREFECT_PORT": str(port)}
+    subprocess.run([MIEUX, "init"], env=env, check=True, capture_output=True)
+    process = start(env)
+    try:
+        wait_for("the local Prefect server", lambda: api(port, "/health") is True)
+    finally:
+        process.kill()  # SIGKILL: no clean-up code of the engine runs
+        process.communicate()
+    wait_for("the orphaned Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)

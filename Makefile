@@ -24,8 +24,11 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
+# pip is pinned first: the pip that venv ships (23.2) rejects hash-pinned requirements with
+# extras, such as prefect's sqlalchemy[asyncio]
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)

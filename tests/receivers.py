@@ -10,6 +10,11 @@ from aiosmtpd.controller import Controller
 
 from tests.servers import free_port
 
+SMTP_PASSWORD = "smtpPW-7f3c9e1a-Q8zK-do-not-leak-4b2d8e6f0a1c"
+"""The test SMTP server's password: distinctive, so a search for it in logs and data means something."""
+CHAT_TOKEN = "mmtok5d1e9a7c3b8f4e2a6c0d9b7e1f3a5c8dq"
+"""The test chat webhook's token."""
+
 
 @dataclass
 class Mail:

@@ -10,45 +10,9 @@ from mieux.bootstrap import bootstrap
 from store.db import transaction
 from store.tables import Delivery
 from tests.helpers import FICHE, request
-from tests.receivers import HttpReceiver, SmtpServer
+from tests.receivers import CHAT_TOKEN
 
 UTC = timezone.utc
-SMTP_PASSWORD = "Sm7p-s3cret-Pa55"
-CHAT_TOKEN = "mmtoken0123456789abcdef"
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer(password=SMTP_PASSWORD).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def chat():
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def channels_file(tmp_path, smtp, chat, monkeypatch):
-    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
-    secrets = tmp_path / "secrets.env"
-    secrets.write_text(f"# chat\nMATTERMOST_TOKEN={CHAT_TOKEN}\n", encoding="utf-8")
-    path = tmp_path / "channels.yaml"
-    path.write_text(f"""version: 1
-urls:
-  - "{smtp.url('${SMTP_PASSWORD}')}":
-      - tag: email
-  - "mmost://127.0.0.1:{chat.port}/${{MATTERMOST_TOKEN}}":
-      - tag: chat
-  - "json://127.0.0.1:{chat.port}/admin":
-      - tag: admin
-""", encoding="utf-8")
-    return path, secrets
-
-
 @pytest.fixture
 def app(sqlite_url, clock, channels_file):
     path, secrets = channels_file

@@ -30,7 +30,7 @@ from store.db import transaction
 from store.tables import Alert, Delivery
 from tests.conftest import fresh_database_url
 from tests.helpers import request
-from tests.receivers import HttpReceiver, SmtpServer
+from tests.receivers import CHAT_TOKEN, SMTP_PASSWORD
 
 UTC = timezone.utc
 pytestmark = [
@@ -38,8 +38,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:'imghdr' is deprecated:DeprecationWarning"),
 ]
 
-SMTP_PASSWORD = "smtpPW-7f3c9e1a-Q8zK-do-not-leak-4b2d8e6f0a1c"
-CHAT_TOKEN = "mmtok5d1e9a7c3b8f4e2a6c0d9b7e1f3a5c8dq"
 MIEUX = Path(sys.executable).parent / "mieux"
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)
 PROCESS_TIMEOUT = 90
@@ -49,41 +47,7 @@ class SecretShown(AssertionError):
     """A secret appeared where people can read it."""
 
 
-# -- receivers, channels, the app ----------------------------------------------------------------
-@pytest.fixture
-def smtp():
-    server = SmtpServer(password=SMTP_PASSWORD).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def chat():
-    receiver = HttpReceiver()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def channels_file(tmp_path, smtp, chat, monkeypatch):
-    """The apprise YAML: email, chat (Mattermost) and the admin JSON webhook; secrets from env and a file."""
-    monkeypatch.setenv("SMTP_PASSWORD", SMTP_PASSWORD)
-    monkeypatch.delenv("MATTERMOST_TOKEN", raising=False)
-    secrets = tmp_path / "secrets.env"
-    secrets.write_text(f"# chat\nMATTERMOST_TOKEN={CHAT_TOKEN}\n", encoding="utf-8")
-    path = tmp_path / "channels.yaml"
-    path.write_text(f"""version: 1
-urls:
-  - "{smtp.url('${SMTP_PASSWORD}')}":
-      - tag: email
-  - "mmost://127.0.0.1:{chat.port}/${{MATTERMOST_TOKEN}}":
-      - tag: chat
-  - "json://127.0.0.1:{chat.port}/admin":
-      - tag: admin
-""", encoding="utf-8")
-    return path, secrets
-
-
+# -- the app (receivers and the channels file: tests/integration/conftest.py) ------------------
 def build(url: str, clock, channels_file, **settings):
     """The engine as `mieux serve` builds it, on `url`, with the test's clock."""
     path, secrets = channels_file

@@ -44,6 +44,14 @@ def api(port: int, path: str, body: dict | None = None):
         return None
 
 
+def initialised_engine(data: Path, port: int, **settings: str) -> dict:
+    """The environment of an engine with its own data directory and Prefect port, after `mieux init`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
+        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), **settings}
+    subprocess.run([MIEUX, "init"], env=env, check=True, capture_output=True)
+    return env
+
+
 def start(env: dict) -> subprocess.Popen:
     return subprocess.Popen([MIEUX, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
@@ -63,15 +71,13 @@ def stop(process: subprocess.Popen) -> str:
 
 def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_doubled(tmp_path):
     port, data = free_port(), tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
-        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), "MIEUX_SWEEP_SECONDS": "5",
-        "MIEUX_ACTOR": "ana", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
+    env = initialised_engine(data, port, MIEUX_SWEEP_SECONDS="5", MIEUX_ACTOR="ana",
+                             PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
     portfolio = tmp_path / "p.csv"
     received = date.today() - timedelta(days=40)
     portfolio.write_text(f"{HEADER}\n{received.year}-01,Ghana,Ghana Immigration Service,national_authority,GH,"
                          f"Africa (West),legal_migration,{received},pre_implementation,\n", encoding="utf-8")
-    for command in (["init"], ["portfolio", "import", str(portfolio)]):
-        subprocess.run([MIEUX, *command], env=env, check=True, capture_output=True)
+    subprocess.run([MIEUX, "portfolio", "import", str(portfolio)], env=env, check=True, capture_output=True)
     db = data / "mieux.db"
 
     first = start(env)
@@ -103,9 +109,7 @@ def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_
 
 def test_ctrl_c_while_the_engine_is_still_starting_stops_it_cleanly(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
-        "MIEUX_DATA_DIR": str(tmp_path / "data"), "MIEUX_PREFECT_PORT": str(port)}
-    subprocess.run([MIEUX, "init"], env=env, check=True, capture_output=True)
+    env = initialised_engine(tmp_path / "data", port)
     process = start(env)
     time.sleep(4)  # the local Prefect server takes longer than this to answer
     out = stop(process)
@@ -115,9 +119,7 @@ def test_ctrl_c_while_the_engine_is_still_starting_stops_it_cleanly(tmp_path):
 
 def test_the_prefect_server_does_not_outlive_an_engine_that_is_killed(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
-        "MIEUX_DATA_DIR": str(tmp_path / "data"), "MIEUX_PREFECT_PORT": str(port)}
-    subprocess.run([MIEUX, "init"], env=env, check=True, capture_output=True)
+    env = initialised_engine(tmp_path / "data", port)
     process = start(env)
     try:
         wait_for("the local Prefect server", lambda: api(port, "/health") is True)

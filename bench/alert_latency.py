@@ -32,14 +32,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,23 +45,15 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # bench/transitions.py would shadow the `transitions` library: keep this folder last on the path.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
+from tests.servers import free_port  # noqa: E402
+from flows.serve import prefect_healthy  # noqa: E402
 
 TARGET_P95_S = 5.0
 VENV_BIN = Path(sys.executable).parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
+    return prefect_healthy(f"http://127.0.0.1:{port}/api")
 
 
 class StampedInbox(list):

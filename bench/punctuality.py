@@ -35,7 +35,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -51,17 +50,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # bench/transitions.py would shadow the `transitions` library: keep this folder last on the path.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
+from tests.servers import free_port  # noqa: E402
 
 TARGET_S = 60.0
 SWEEP_DEPLOYMENT = "mieux-sweep/sweep"
 TIMER_DEPLOYMENT = "mieux-deadline/timers"
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -240,7 +234,7 @@ def main() -> int:  # noqa: C901 - one linear script
         from config.settings import Settings
         from domain.schemas import RequestIn
         from mieux.bootstrap import bootstrap
-        from store.tables import Alert, Deadline, Timer
+        from store.tables import Deadline, Timer
 
         offsets = [args.first + args.spacing * i for i in range(args.timers)]
         planned: list[dict] = []

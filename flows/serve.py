@@ -25,7 +25,8 @@ def _die_with_parent() -> None:
         pass  # not Linux: the server is stopped by the engine's own shutdown only
 
 
-def _healthy(api_url: str) -> bool:
+def prefect_healthy(api_url: str) -> bool:
+    """Does the Prefect API at `api_url` answer its health check?"""
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
             return response.status == 200
@@ -41,7 +42,7 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
         yield configured.rstrip("/")
         return
     api_url = f"http://127.0.0.1:{settings.prefect_port}/api"
-    if _healthy(api_url):
+    if prefect_healthy(api_url):
         echo(f"using the Prefect server already running at {api_url}")
         yield api_url
         return
@@ -56,7 +57,7 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
                               stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(api_url):
+        while not prefect_healthy(api_url):
             if server.poll() is not None:
                 raise RuntimeError(f"the Prefect server stopped on start; see {home / 'server.log'}")
             if time.monotonic() > deadline:

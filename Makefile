@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-lock
 
-.PHONY: demo serve test bench lock clean
+.PHONY: demo serve test faults bench lock clean
 
 ## demo: the main job on the embedded default (SQLite under var/demo): init, import, a lifecycle, report
 demo: $(STAMP)
@@ -15,6 +15,10 @@ demo: $(STAMP)
 ## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes)
 test: $(STAMP)
 	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest
+
+## faults: the long fault campaigns (kills mid-round, fuzzed CLI input); `make test` runs a small sample
+faults: $(STAMP)
+	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false MIEUX_FAULT_CAMPAIGN=1 $(BIN)/python -m pytest -m faults
 
 ## serve: the running engine on the demo store, with the Prefect UI, until Ctrl-C
 serve: $(STAMP)

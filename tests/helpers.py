@@ -59,3 +59,11 @@ def new_action_in(service, state: str, **overrides):
     action = service.register(request(**overrides), actor="ana")
     walk(service, action.reference, state)
     return action.reference
+
+
+def campaign(sample: int, full: int) -> int:
+    """How many trials a fault test runs: a small sample in `make test`, the whole campaign under
+    `make faults` (MIEUX_FAULT_CAMPAIGN=1)."""
+    import os
+
+    return full if os.environ.get("MIEUX_FAULT_CAMPAIGN") == "1" else sample

@@ -12,7 +12,7 @@ from sqlalchemy import text, update
 from sqlmodel import select
 
 from mieux.bootstrap import App
-from store.db import transaction
+from store.db import reading, transaction
 from store.tables import Action, Audit, Cursor, Deadline, Setting, Timer
 
 TIMER_DEPLOYMENT = "mieux-deadline/timers"
@@ -34,7 +34,7 @@ def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
     from prefect.states import Cancelled, Scheduled
 
     deployment = client.read_deployment_by_name(TIMER_DEPLOYMENT)
-    with transaction(app.engine) as session:
+    with reading(app.engine) as session:
         todo = session.exec(select(Timer, Deadline, Action).join(Deadline, Timer.deadline_id == Deadline.id)
                             .join(Action, Timer.action_id == Action.id)
                             .where(text("timer.status = 'pending' AND timer.mirrored IS NULL"))
@@ -104,7 +104,7 @@ def open_actions_table(app: App, now: datetime) -> list[dict]:
     """The status table admins open in the UI: every open Action, its stage and next deadline."""
     from mieux.render import local
 
-    with transaction(app.engine) as session:
+    with reading(app.engine) as session:
         actions = session.exec(select(Action).where(Action.state.not_in(list(app.service.machine.terminal)))
                                .order_by(Action.reference)).all()
         pending = session.exec(select(Deadline).where(Deadline.status == "pending").order_by(Deadline.due_at)).all()

@@ -29,7 +29,8 @@ class App:
                  effects: Iterable[Effect] = (), observers: Iterable[Observer] = ()):
         self.settings, self.facility, self.engine = settings, facility, engine
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
-                                     effects=[self._keep_deadlines, TransitionAlerts(facility), *effects])
+                                     effects=[self._keep_deadlines, TransitionAlerts(facility), *effects],
+                                     prepare=lambda: self.deadline_keeper)
 
     def load_everything(self) -> None:
         """Build now what is otherwise built on first use, so a wrong policy or channels file stops

@@ -21,7 +21,7 @@ from domain.clock import Clock
 from domain.deadlines import Policy, outcome, plan, starts
 from domain.model import Role
 from mieux.service import Recorded
-from store.db import transaction
+from store.db import reading, transaction
 from store.tables import Action, Alert, Deadline, Timer
 
 PENDING = text("timer.status = 'pending'")  # a literal, so the partial index applies
@@ -140,7 +140,7 @@ def fire_all_due(engine, *, limit: int = 1_000, **kwargs) -> Fired:
 
 def seconds_to_next_timer(engine, deadline_id: int, now: datetime) -> float | None:
     """How long until this deadline's next pending timer is due (None if it has none)."""
-    with transaction(engine) as session:
+    with reading(engine) as session:
         next_at = session.exec(select(Timer.fire_at).where(Timer.deadline_id == deadline_id, PENDING)
                                .order_by(Timer.fire_at)).first()
     return None if next_at is None else (next_at - now).total_seconds()
@@ -165,5 +165,5 @@ def deadlines(engine, *, now: datetime, overdue_only: bool = False) -> list[tupl
              .where(Deadline.status == "pending").order_by(Deadline.due_at))
     if overdue_only:
         query = query.where(Deadline.due_at <= now)
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return list(session.exec(query))

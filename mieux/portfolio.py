@@ -9,8 +9,9 @@ from domain.errors import ImportRejected, InvalidInput
 from domain.portfolio import PortfolioRow, read_portfolio, write_portfolio
 from domain.report import compute_report
 from mieux.service import ActionService, Recorded
+from states.action import IMPORTERS
 from store.db import transaction
-from store.tables import Action, ReferenceCounter
+from store.tables import Action, Audit, ReferenceCounter
 
 
 @dataclass(frozen=True)
@@ -22,12 +23,16 @@ class Imported:
 
 
 def import_portfolio(service: ActionService, path: Path, *, actor: str, update: bool = False) -> Imported:
-    """Place every row directly in its state, audited as imported; one bad row imports nothing."""
-    service.facility.person(actor)
+    """Place every row directly in its state, audited as imported; one bad row imports nothing.
+
+    With `update`, an Action the engine has moved (through a trigger) keeps its state and closing
+    date: only the machine changes those, and a row that would is refused."""
+    service.require(actor, IMPORTERS, "import a portfolio")
     text = _read_text(path)
     machine, today = service.machine, service.clock.now().astimezone(service.facility.zone).date()
     rows = read_portfolio(text, source=str(path), region_label=service.facility.region,
                           states=machine.states, terminal=machine.terminal, today=today)
+    service.prepare()
     now = service.clock.now()
     with transaction(service.engine) as session:
         existing = _existing(session, [r.reference for r in rows])
@@ -35,6 +40,8 @@ def import_portfolio(service: ActionService, path: Path, *, actor: str, update: 
             raise ImportRejected(str(path), [
                 f"line {r.line}, column reference: {r.reference} already exists (use --update to replace it)"
                 for r in rows if r.reference in existing])
+        if problems := _moves_around_the_machine(session, rows, existing):
+            raise ImportRejected(str(path), problems)
         placed = []
         for r in rows:
             fields, action = _fields(r, service.facility.zone, now), existing.get(r.reference)
@@ -93,6 +100,27 @@ def _existing(session, references: list[str]) -> dict[str, Action]:
         chunk = references[i:i + 500]
         found |= {a.reference: a for a in session.exec(select(Action).where(Action.reference.in_(chunk)))}
     return found
+
+
+def _moves_around_the_machine(session, rows: list[PortfolioRow], existing: dict[str, Action]) -> list[str]:
+    """Rows that would change the state or closing date of an Action the engine has moved."""
+    ids = [a.id for a in existing.values()]
+    moved = set()
+    for i in range(0, len(ids), 500):
+        moved |= set(session.exec(select(Audit.action_id).where(
+            Audit.action_id.in_(ids[i:i + 500]), Audit.trigger.not_in(("import", "update"))).distinct()))
+    problems = []
+    for r in rows:
+        action = existing.get(r.reference)
+        if action is None or action.id not in moved:
+            continue
+        if r.status != action.state:
+            problems.append(f"line {r.line}, column status: {r.reference} is in {action.state}, where the engine's "
+                            f"triggers put it; only a trigger moves it (mieux action fire)")
+        elif r.closed_on != action.closed_on:
+            problems.append(f"line {r.line}, column closed_on: {r.reference} ended on {action.closed_on or 'no date'} "
+                            "by a trigger; the machine keeps that date")
+    return problems
 
 
 def _fields(row: PortfolioRow, zone, now: datetime) -> dict:

@@ -90,9 +90,15 @@ def lessons_recorded(a):
 
 
 def left_from(state):
+    """Resume returns to the state the Action left; one imported on hold (where it was is not
+    known) goes where the person asks (--to), audited with the reason."""
     def left(a):
         if a.suspended_from is None:
-            return "the state it left is not recorded (set suspended_from)"
+            if a.to is None:
+                return "the state it left is not recorded (it was imported on hold): say where it goes (--to STATE)"
+            return None if a.to == state else f"--to {a.to} is not a working state"
+        if a.to not in (None, a.suspended_from):
+            return f"it left {a.suspended_from}, so it cannot resume to {a.to}"
         return None if a.suspended_from == state else f"it left {a.suspended_from}"
 
     left.__name__ = f"left_{state}"
@@ -103,6 +109,25 @@ def left_from(state):
 TEAM = ["project_officer", "programme_manager"]
 DRAFTERS = ["project_officer", "junior_project_officer"]
 PSG = ["psg_member"]
+
+# -- who may change what by hand (an edit, or the data sent with a trigger) ---------------------
+OWNED = ["state", "state_since", "suspended_from", "fiche_submitted_at", "closed_on"]
+EDITORS = {
+    **dict.fromkeys(["name", "requester", "requester_type", "countries", "region", "theme", "channel",
+                     "focal_point"], [*TEAM, "junior_project_officer"]),
+    "project_officer": TEAM,
+    "fiche": [*DRAFTERS, "programme_manager"],
+    "psg_decision_on": PSG,  # the PSG's own decision: nobody else records it
+    "psg_comments": PSG,
+    "forwarded_to": TEAM,
+    "monitoring_completed_on": TEAM,
+    "final_report": TEAM,
+    "lessons_learnt": [*TEAM, "knowledge_officer"],
+}
+REGISTRARS = [*TEAM, "junior_project_officer"]
+"""Who may register a new request."""
+IMPORTERS = ["programme_manager", "admin"]
+"""Who may bring the programme's history in (portfolio import places Actions directly in a state)."""
 
 # -- transitions -------------------------------------------------------------------------------
 RULES = [
@@ -123,7 +148,7 @@ RULES = [
     *[rule("resume", ON_HOLD, s, roles=TEAM, when=left_from(s), guards=[reason_given]) for s in WORKING],
 ]
 
-ACTION = StateMachine("Action", STATES, RULES, terminal=TERMINAL)
+ACTION = StateMachine("Action", STATES, RULES, terminal=TERMINAL, owned=OWNED, editors=EDITORS)
 
 
 def bookkeeping(action, source: str, dest: str, at) -> None:

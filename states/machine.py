@@ -6,13 +6,17 @@ trigger's payload applied). A rule may also have a `when` selector, written like
 chooses between rows sharing a trigger (resume goes back to the state the Action left).
 Order of checks: the trigger exists, it applies in this state, the person holds a role it
 needs, then every guard is evaluated so that the refusal lists all that is missing at once.
+
+A machine also says who may change its subject's data by hand: `owned` fields are its own
+bookkeeping (the state, where an Action on hold returns to) and are never set by hand, and
+`editors` names the roles that may set each other field, by hand or as a trigger's payload.
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from transitions import Machine
 
-from domain.errors import GuardFailed, IllegalTransition, NotPermitted
+from domain.errors import GuardFailed, IllegalTransition, InvalidInput, NotPermitted
 
 Guard = Callable[[object], str | None]
 
@@ -51,11 +55,14 @@ def _reasons(guards: Iterable[Guard], subject) -> list[str]:
 class StateMachine:
     """A lifecycle: states, rules and the roles each rule needs; one instance serves every subject."""
 
-    def __init__(self, noun: str, states: list[str], rules: list[Rule], *, terminal: Iterable[str]):
+    def __init__(self, noun: str, states: list[str], rules: list[Rule], *, terminal: Iterable[str],
+                 owned: Iterable[str] = ("state",), editors: dict[str, Iterable[str]] | None = None):
         self.noun = noun
         self.states = list(states)
         self.rules = list(rules)
         self.terminal = frozenset(terminal)
+        self.owned = frozenset(owned)
+        self.editors = {name: frozenset(roles) for name, roles in (editors or {}).items()}
         self.triggers = list(dict.fromkeys(r.trigger for r in rules))
         self._machine = Machine(model=None, **self._definition())
 
@@ -102,6 +109,28 @@ class StateMachine:
         if not self._machine.events[trigger].trigger(subject):
             raise AssertionError(f"pytransitions refused {trigger} from {state} after every guard held")
         return subject.state
+
+    def check_fields(self, fields: Iterable[str], *, label: str) -> None:
+        """Refuse, naming them, fields the machine keeps itself or that are no field at all."""
+        fields = sorted(set(fields))
+        owned = [f for f in fields if f in self.owned]
+        if owned:
+            raise InvalidInput(f"{', '.join(owned)} of {label}: kept by the {self.noun}'s state machine, "
+                               "never set by hand; fire a trigger instead")
+        unknown = [f for f in fields if f not in self.editors]
+        if unknown:
+            raise InvalidInput(f"{', '.join(unknown)}: not a field of the {self.noun} that can be changed; "
+                               f"the fields are {', '.join(sorted(self.editors))}")
+
+    def check_edit(self, fields: Iterable[str], *, label: str, roles: Iterable[str]) -> None:
+        """Refuse, naming every field at once, unless the person may set each of `fields` by hand."""
+        self.check_fields(fields, label=label)
+        fields, roles = sorted(set(fields)), set(roles)
+        refused = [f"{f} (only a {' or '.join(sorted(self.editors[f]))} may)" for f in fields
+                   if not self.editors[f] & roles]
+        if refused:
+            raise NotPermitted(f"cannot change {'; '.join(refused)} of {label}: the acting person is "
+                               f"{' and '.join(sorted(roles)) or 'without a role'}")
 
     def mermaid(self) -> str:
         """The machine as a Mermaid stateDiagram, drawn by pytransitions from this same table."""

@@ -1,9 +1,12 @@
 """Database engines for SQLite (the embedded default) and PostgreSQL (scale-out).
 
-SQLite: WAL, and every transaction starts with BEGIN IMMEDIATE so that a read-modify-write
+SQLite: WAL, and every write transaction starts with BEGIN IMMEDIATE so that a read-modify-write
 cannot interleave with another writer (Python's sqlite3 otherwise begins only at the first
-write, and concurrent updates were measured to be lost). PostgreSQL: READ COMMITTED plus the
-Action's version column; the loser of a race gets StaleDataError, turned into Conflict.
+write, and concurrent updates were measured to be lost). Reads (`reading`) begin a plain deferred
+transaction: in WAL mode they see a consistent snapshot and never wait for a writer (a list took
+3.3 s behind a 3 s writer when reads took the write lock too). PostgreSQL: READ COMMITTED; writers
+lock the row they change (FOR UPDATE) and the version column catches any other race
+(StaleDataError, turned into Conflict).
 """
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +27,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -37,6 +40,13 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READ_ONLY = "mieux_read_only"  # an execution option: this transaction only reads
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: everything inside commits together or not at all."""
@@ -47,6 +57,13 @@ def transaction(engine: Engine) -> Iterator[Session]:
         if "database is locked" in str(error.orig):
             raise Conflict("the store stayed busy for 30 s (another writer); nothing was written: try again") from None
         raise
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A read-only unit of work: a consistent snapshot that never waits for a writer on SQLite."""
+    with transaction(engine.execution_options(**{READ_ONLY: True})) as session:
+        yield session
 
 
 @contextmanager

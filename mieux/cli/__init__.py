@@ -7,7 +7,7 @@ import sys
 import typer
 
 from domain.errors import MieuxError
-from mieux.cli import actions, deadlines, outbox, portfolio, requests
+from mieux.cli import actions, deadlines, outbox, portfolio, requests, sweep
 from mieux.cli.common import runtime, sub_app
 
 app = sub_app("mieux-engine: every MIEUX Action a state machine that keeps its own clock.")
@@ -18,6 +18,7 @@ app.add_typer(portfolio.app, name="portfolio")
 app.add_typer(outbox.app, name="outbox")
 app.command("report")(portfolio.report_command)
 app.command("deadlines")(deadlines.deadlines_command)
+app.command("sweep")(sweep.sweep_command)
 
 
 @app.command()

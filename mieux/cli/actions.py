@@ -53,6 +53,8 @@ def fire(
     lessons: Annotated[Optional[str], Opt(help="close: lessons learnt for the knowledge register.")] = None,
     officer: Annotated[Optional[str], Opt(help="accept: assign this project officer.")] = None,
     fiche: Annotated[Optional[Path], Opt(help="submit_fiche: a JSON/YAML Action Fiche to record first.")] = None,
+    to: Annotated[Optional[str], Opt("--to", help="resume an Action imported on hold (where it was is not "
+                                     "recorded): the state it goes back to.")] = None,
     actor: As = None, if_version: Version = None, json_: Json = False,
 ) -> None:
     """Fire a trigger; refused with the reason if the state, role or guards do not allow it."""
@@ -68,7 +70,7 @@ def fire(
     changes = validated(ActionChanges, {k: v for k, v in data.items() if v is not None}, trigger)
     before = rt.service.get(reference).state
     action = rt.service.fire(reference, trigger, actor=who, reason=reason, changes=changes,
-                             expected_version=if_version)
+                             expected_version=if_version, to=to)
     if json_:
         show(rt, action, as_json=True)
     else:
@@ -83,15 +85,18 @@ def update(
     fiche: Annotated[Optional[Path], Opt(help="Replace the Action Fiche with this JSON/YAML file.")] = None,
     activity: Annotated[Optional[list[str]], Opt(help="N=STATUS: set planned activity N (from 1) to planned, "
                                                  "delivered or cancelled (repeatable).")] = None,
-    set_: Annotated[Optional[list[str]], Opt("--set", help="FIELD=VALUE for any other field (repeatable).")] = None,
+    set_: Annotated[Optional[list[str]], Opt("--set", help="FIELD=VALUE for another field a person may change "
+                                             "(repeatable); the machine's own fields are never set by hand.")] = None,
     reason: Reason = None, actor: As = None, if_version: Version = None, json_: Json = False,
 ) -> None:
     """Change an Action's data without moving it (audited)."""
     from domain.schemas import ActionChanges
+    from states.action import ACTION
 
     rt = runtime(ctx)
     who = rt.actor(actor)
     data = dict(_pair(item, "--set") for item in set_ or ())
+    ACTION.check_fields(data, label=reference)
     data |= {k: v for k, v in {"project_officer": officer, "focal_point": focal_point}.items() if v is not None}
     if fiche:
         data["fiche"] = read_structured(fiche)
@@ -173,7 +178,7 @@ def _with_statuses(fiche: dict, items: list[str]) -> dict:
     activities = [dict(a) for a in fiche.get("activities", [])]
     for item in items:
         number, status = _pair(item, "--activity")
-        if not number.isdigit() or not 1 <= int(number) <= len(activities):
+        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= len(activities):
             raise InvalidInput(f"--activity {item}: the fiche has {len(activities)} planned activities, "
                                f"number them from 1")
         activities[int(number) - 1]["status"] = status

@@ -170,7 +170,7 @@ def write(path: Path, text: str) -> Path:
 # -- usage -------------------------------------------------------------------------------------
 NAMED = [[], ["request", "add"], ["action", "list"], ["action", "show"], ["action", "fire"], ["action", "update"],
          ["action", "history"], ["machine", "diagram"], ["portfolio", "import"], ["portfolio", "export"],
-         ["report"], ["init"], ["demo"]]
+         ["report"], ["init"], ["demo"], ["sweep"]]
 
 
 def command_paths(command, path=()) -> list[list[str]]:
@@ -273,7 +273,7 @@ def test_bad_input_exits_1_with_an_error_line_and_never_a_traceback(store, tmp_p
                        "2023-01-15,request,\n".encode("latin-1"))
     date, region, header, encoding, member_state = store.many(
         request(**{"--received-on": "2026-02-30"}), request(**{"--region": "Atlantis"}),
-        ["portfolio", "import", str(not_csv), "--as", "ana"], ["portfolio", "import", str(latin1), "--as", "ana"],
+        ["portfolio", "import", str(not_csv), "--as", "pieter"], ["portfolio", "import", str(latin1), "--as", "pieter"],
         request(**{"--countries": "FR GH"}))
     date.refused_in_one_line("received_on")
     region.refused_in_one_line("region 'Atlantis' is not one of")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.errors import ImportRejected, InvalidInput
+from domain.errors import ImportRejected, InvalidInput, NotPermitted
 from domain.portfolio import HEADER
 from mieux.demo import PORTFOLIO
 from mieux.portfolio import export_portfolio, import_portfolio, report
@@ -59,6 +59,30 @@ def test_an_existing_reference_is_refused_unless_updating(service, tmp_path):
     assert (done.created, done.updated) == (0, 1)
     entry = service.history("2018-01")[-1]
     assert (entry.trigger, entry.from_state, entry.to_state) == ("import", "implementation", "monitoring")
+
+
+def test_only_the_programme_manager_or_an_admin_may_import_history(service, tmp_path):
+    with pytest.raises(NotPermitted, match="cannot import a portfolio: only a admin or programme_manager may"):
+        import_portfolio(service, write(tmp_path, *ROWS), actor="sofia")
+    assert service.actions() == []
+
+
+def test_an_update_cannot_move_an_action_the_engine_moved_and_imports_nothing(service, tmp_path):
+    reference = new_action_in(service, "pre_implementation")  # 2026-01, moved by accept
+    import_portfolio(service, write(tmp_path, *ROWS), actor="pieter")
+    row = (f"{reference},Ghana II,Ghana Immigration Service,national_authority,GH,Africa (West),legal_migration,"
+           "2026-02-27,{status},{closed}")
+    moved = write(tmp_path, row.format(status="closed", closed="2026-03-01"), ROWS[1].replace("implementation,", "monitoring,"),
+                  name="moved.csv")
+    with pytest.raises(ImportRejected) as rejected:
+        import_portfolio(service, moved, actor="pieter", update=True)
+    assert rejected.value.problems == [f"line 2, column status: {reference} is in pre_implementation, where the "
+                                       "engine's triggers put it; only a trigger moves it (mieux action fire)"]
+    assert (service.get(reference).state, service.get("2018-01").state) == ("pre_implementation", "implementation")
+    renamed = write(tmp_path, row.format(status="pre_implementation", closed="").replace("Ghana II", "Ghana III"),
+                    name="renamed.csv")
+    import_portfolio(service, renamed, actor="pieter", update=True)
+    assert (service.get(reference).name, service.get(reference).state) == ("Ghana III", "pre_implementation")
 
 
 def test_new_requests_are_numbered_after_imported_references(service, tmp_path):

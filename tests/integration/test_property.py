@@ -135,6 +135,7 @@ SUBJECTS = st.builds(
     final_report=maybe("https://example.org/report.pdf"),
     lessons_learnt=maybe("Start the logistics early"),
     suspended_from=st.sampled_from(WORKING) | st.none(),
+    to=st.none() | st.sampled_from(ACTION.states),
 )
 
 

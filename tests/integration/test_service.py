@@ -1,4 +1,5 @@
 """The Action service on real stores (SQLite and PostgreSQL): one transaction per change."""
+import re
 from datetime import date, timezone
 
 import pytest
@@ -6,12 +7,15 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from domain.errors import Conflict, GuardFailed, IllegalTransition, InvalidInput, NotFound, NotPermitted, Refused
+from domain.portfolio import HEADER
 from domain.schemas import ActionChanges
 from mieux.service import ActionService
 from states.action import ACTION, STATES
 from store.db import transaction
 from store.tables import Action, Audit
 from tests.helpers import FICHE, STEPS, new_action_in, request
+
+HEADER_LINE = ",".join(HEADER)
 
 # What a person who may fire `trigger` from `state` sends so that its guards hold.
 GOOD = {
@@ -75,6 +79,49 @@ def test_a_person_without_the_role_is_refused_and_nothing_is_written(service):
     with pytest.raises(NotPermitted, match="only a psg_member may, and the acting person is project_officer"):
         service.fire(reference, "approve", actor="ana", changes=ActionChanges(psg_decision_on=date(2026, 3, 20)))
     assert snapshot(service, reference) == before
+
+
+@pytest.mark.parametrize("actor,changes,refused", [
+    ("sofia", {"focal_point": "x"}, "focal_point (only a junior_project_officer or programme_manager or project_officer may)"),
+    ("ana", {"psg_decision_on": "2026-03-20"}, "psg_decision_on (only a psg_member may)"),
+    ("pieter", {"psg_comments": "fine"}, "psg_comments (only a psg_member may)"),
+    ("marta", {"fiche": FICHE, "name": "Ghana III"}, "fiche (only a junior_project_officer or programme_manager or "
+                                                      "project_officer may); name"),
+])
+def test_each_field_needs_its_role_by_hand_and_nothing_is_written_on_refusal(service, actor, changes, refused):
+    reference = new_action_in(service, "pre_implementation")
+    before = snapshot(service, reference)
+    with pytest.raises(NotPermitted, match=re.escape(refused)):
+        service.update(reference, ActionChanges.model_validate(changes), actor=actor)
+    assert snapshot(service, reference) == before
+
+
+def test_data_sent_with_a_trigger_needs_the_same_roles_as_an_edit(service):
+    reference = new_action_in(service, "pre_implementation")
+    before = snapshot(service, reference)
+    with pytest.raises(NotPermitted, match=re.escape("psg_decision_on (only a psg_member may) of")):
+        service.fire(reference, "suspend", actor="ana", reason="elections",
+                     changes=ActionChanges(psg_decision_on=date(2026, 3, 20)))
+    assert snapshot(service, reference) == before
+
+
+def test_the_psg_records_its_own_decision_and_the_knowledge_officer_the_lessons(service):
+    reference = new_action_in(service, "approval")
+    assert service.update(reference, ActionChanges(psg_comments="noted"), actor="psg-eeas").psg_comments == "noted"
+    assert service.update(reference, ActionChanges(lessons_learnt="x"), actor="sofia").lessons_learnt == "x"
+
+
+def test_resume_of_an_action_imported_on_hold_goes_where_the_person_says_and_is_audited(service, tmp_path):
+    from mieux.portfolio import import_portfolio
+
+    path = tmp_path / "p.csv"
+    path.write_text(f"{HEADER_LINE}\n2025-07,Togo,Ministry,national_authority,TG,Africa (West),legal_migration,"
+                    "2025-05-02,on_hold,\n", encoding="utf-8")
+    import_portfolio(service, path, actor="pieter")
+    with pytest.raises(GuardFailed, match="say where it goes"):
+        service.fire("2025-07", "resume", actor="ana", reason="talks resumed")
+    assert service.fire("2025-07", "resume", actor="ana", reason="talks resumed", to="approval").state == "approval"
+    assert service.history("2025-07")[-1].payload == {"to": "approval"}
 
 
 def test_every_transition_is_audited_with_who_when_why_and_payload(service, clock):
@@ -143,8 +190,9 @@ def test_updates_are_audited_without_moving_the_action(service):
     (lambda s: s.fire("2026-01", "accept", actor="bob"), NotFound, "unknown person 'bob'"),
     (lambda s: s.register(request(region="Atlantis"), actor="ana"), InvalidInput, "region 'Atlantis' is not one of"),
     (lambda s: s.register(request(project_officer="marta"), actor="ana"), InvalidInput, "marta is not a project officer"),
-    (lambda s: s.update("2026-01", ActionChanges(suspended_from="closed"), actor="ana"), InvalidInput,
-     "suspended_from must be one of"),
+    (lambda s: s.register(request(received_on=date(2026, 3, 3)), actor="ana"), InvalidInput,
+     "received_on: 2026-03-03 is in the future"),
+    (lambda s: s.register(request(), actor="sofia"), NotPermitted, "cannot register a request: only a"),
     (lambda s: s.actions(["finished"]), InvalidInput, "unknown state finished"),
 ])
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_changes(service, call, error, message):
@@ -176,6 +224,34 @@ def test_effects_write_in_the_same_transaction_and_observers_hear_after_commit(e
         service.fire(reference, "withdraw", actor="ana", reason="changed their mind")
     assert service.get(reference).state == "pre_implementation"
     assert len(service.history(reference)) == 4 and len(seen) == 2
+
+
+def test_a_race_lost_without_an_expected_version_is_retried_on_the_fresh_row_and_checked_again(
+        engine, facility, clock):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    races_to_lose = {"suspend": 2, "withdraw": 99}
+    tried = []
+
+    def losing(session, action, event):  # what a concurrent writer committing first looks like
+        tried.append((event.trigger, action.state))
+        if races_to_lose.get(event.trigger, 0):
+            races_to_lose[event.trigger] -= 1
+            raise StaleDataError("UPDATE statement on table 'action' expected to update 1 row(s); 0 were matched.")
+
+    service = ActionService(engine=engine, facility=facility, clock=clock, effects=[losing])
+    reference = service.register(request(), actor="ana").reference
+    assert service.fire(reference, "suspend", actor="ana", reason="elections").state == "on_hold"
+    assert tried[1:] == [("suspend", "on_hold")] * 3  # lost twice, won on the third go
+    assert [e.trigger for e in service.history(reference)] == ["register", "suspend"]
+    with pytest.raises(Conflict, match="changed by someone else at the same time"):
+        service.fire(reference, "withdraw", actor="ana", reason="x")
+    assert len(tried) == 4 + ActionService.RETRIES
+    version = service.get(reference).version
+    races_to_lose["resume"] = 1
+    with pytest.raises(Conflict):  # asked for a version: told at once
+        service.fire(reference, "resume", actor="ana", reason="x", expected_version=version)
+    assert (service.get(reference).state, service.get(reference).version) == ("on_hold", version)
 
 
 def test_times_are_stored_in_utc_and_read_back_aware(service, engine):

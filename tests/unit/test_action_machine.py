@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from domain.errors import GuardFailed, IllegalTransition, NotPermitted
+from domain.errors import GuardFailed, IllegalTransition, InvalidInput, NotPermitted
 from domain.model import Role
 from states.action import ACTION, RULES, STATES, TERMINAL
 
@@ -18,7 +18,7 @@ def subject(state: str, **changes) -> SimpleNamespace:
                 received_on=date(2026, 2, 27), project_officer="ana", forwarded_to="MPF", fiche=FICHE_OK,
                 psg_comments="sharpen the objective", psg_decision_on=date(2026, 3, 20),
                 monitoring_completed_on=date(2026, 9, 1), final_report="report", lessons_learnt="lessons",
-                suspended_from="approval")
+                suspended_from="approval", to=None)
     return SimpleNamespace(**{**data, **changes})
 
 
@@ -135,6 +135,37 @@ def test_resume_returns_to_the_state_the_action_left(left):
 def test_resume_is_refused_when_the_state_it_left_is_not_known():
     with pytest.raises(GuardFailed, match="the state it left is not recorded"):
         ACTION.fire(subject("on_hold", suspended_from=None), "resume", label="x", roles=["project_officer"])
+
+
+def test_an_action_imported_on_hold_resumes_where_the_person_says_and_nowhere_else():
+    assert ACTION.fire(subject("on_hold", suspended_from=None, to="approval"), "resume", label="x",
+                       roles=["project_officer"]) == "approval"
+    with pytest.raises(GuardFailed, match="--to closed is not a working state"):
+        ACTION.fire(subject("on_hold", suspended_from=None, to="closed"), "resume", label="x", roles=["project_officer"])
+
+
+def test_where_an_action_left_for_on_hold_outranks_a_requested_destination():
+    with pytest.raises(GuardFailed, match="it left request, so it cannot resume to closure"):
+        ACTION.fire(subject("on_hold", suspended_from="request", to="closure"), "resume", label="x",
+                    roles=["project_officer"])
+
+
+def test_the_machines_bookkeeping_is_never_set_by_hand_and_each_field_needs_its_role():
+    with pytest.raises(InvalidInput, match="state, suspended_from of 2026-01 Ghana II: kept by the Action's state"):
+        ACTION.check_edit(["state", "suspended_from"], label="2026-01 Ghana II", roles=list(Role))
+    with pytest.raises(InvalidInput, match="version: not a field of the Action that can be changed"):
+        ACTION.check_edit(["version"], label="x", roles=list(Role))
+    with pytest.raises(NotPermitted, match=r"psg_decision_on \(only a psg_member may\) of x: the acting person is "
+                                           "knowledge_officer"):
+        ACTION.check_edit(["psg_decision_on", "lessons_learnt"], label="x", roles=["knowledge_officer"])
+    ACTION.check_edit(["psg_decision_on", "psg_comments"], label="x", roles=["psg_member"])
+
+
+def test_every_field_a_person_may_set_has_editors_and_none_is_owned_by_the_machine():
+    from domain.schemas import ActionChanges
+
+    assert set(ACTION.editors) == set(ActionChanges.model_fields)
+    assert not ACTION.owned & set(ActionChanges.model_fields)
 
 
 def test_an_unknown_trigger_is_refused_naming_the_real_ones():

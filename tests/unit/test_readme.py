@@ -29,3 +29,18 @@ def test_every_rule_of_the_machine_is_a_row_of_the_readme_table_with_its_roles()
 
 def test_the_readme_table_has_no_trigger_the_machine_lacks():
     assert {r["trigger"] for r in lifecycle_rows()} == {r.trigger for r in RULES}
+
+
+def test_the_readme_says_who_may_change_each_field_as_the_machine_does():
+    from states.action import ACTION, OWNED
+
+    text = README.read_text(encoding="utf-8").split("| fields | who may set them |", 1)[1].splitlines()[2:]
+    said = {}
+    for line in text:
+        if not line.startswith("|"):
+            break
+        fields, who = (cell.strip() for cell in line.strip("|").split("|"))
+        roles = set(who.removesuffix(" only (the PSG's own decision)").split(", "))
+        said |= {field: roles for field in fields.split(", ")}
+    assert said == {field: set(roles) for field, roles in ACTION.editors.items()}
+    assert all(f"`{field}`" in README.read_text(encoding="utf-8") for field in OWNED)

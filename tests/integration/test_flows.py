@@ -104,6 +104,17 @@ def test_admins_fire_triggers_from_the_ui_with_the_same_guards_and_roles(prefect
         state.result()
     assert app.service.get(reference).state == "pre_implementation"
     assert {t.value for t in Trigger} >= {"accept", "approve", "resume"}
+    # the form's data fields need their roles too: a project officer cannot record the PSG's decision
+    state = fire_trigger(reference, Trigger.suspend, "ana", reason="x", psg_decision_on=date(2026, 3, 20),
+                         return_state=True)
+    with pytest.raises(NotPermitted, match=r"psg_decision_on \(only a psg_member may\)"):
+        state.result()
+    refused = register_request(request=request(received_on=date(2026, 3, 2)), acting_person="sofia",
+                               return_state=True)
+    with pytest.raises(NotPermitted, match="cannot register a request"):
+        refused.result()
+    assert (app.service.get(reference).state, app.service.get(reference).psg_decision_on) == (
+        "pre_implementation", None)
 
 
 def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, app, clock):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 BENCHMARKS = ["transitions.py", "import_portfolio.py", "cli_startup.py", "sweep.py", "punctuality.py",
-              "dispatch_throughput.py", "alert_latency.py"]
+              "dispatch_throughput.py", "alert_latency.py", "sqlite_locks.py"]
 
 
 def last_json(text: str) -> dict | None:

@@ -80,7 +80,7 @@ def connected(engine: Engine) -> Iterator[Connection]:
 
 def check_schema(engine: Engine) -> None:
     """Raise StoreUnavailable or StoreNotReady unless the database is at the schema this code expects."""
-    with connected(engine) as conn:
+    with connected(engine.execution_options(**{READ_ONLY: True})) as conn:
         try:
             found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except (OperationalError, ProgrammingError):

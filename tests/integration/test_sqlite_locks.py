@@ -1,7 +1,12 @@
 """SQLite: reads never queue behind a writer, and writers hold the lock only while they write."""
+import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -11,6 +16,8 @@ from domain.schemas import ActionChanges
 from mieux.bootstrap import bootstrap
 from mieux.deadlines import deadlines
 from tests.helpers import new_action_in, request
+
+MIEUX = Path(sys.executable).parent / "mieux"
 
 
 @pytest.fixture
@@ -42,6 +49,22 @@ def test_reads_answer_while_another_process_holds_the_write_lock(service, sqlite
         writer.close()
         reader.join(35)
     assert answers == {"list": [reference], "show": "Head of Policy", "history": 2, "deadlines": 2}
+
+
+def test_a_mieux_process_lists_and_shows_while_another_holds_the_write_lock(service, sqlite_url, tmp_path):
+    reference = new_action_in(service, "pre_implementation")
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE action SET focal_point = 'uncommitted'")
+    env = {**os.environ, "MIEUX_DATABASE_URL": sqlite_url}
+    try:  # waiting for the lock would take the 30 s busy timeout: the command would not be done by then
+        runs = [subprocess.run([str(MIEUX), *args], env=env, capture_output=True, text=True, timeout=25)
+                for args in (["action", "list", "--json"], ["action", "show", reference, "--json"])]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert [r.returncode for r in runs] == [0, 0], runs
+    assert json.loads(runs[1].stdout)["focal_point"] == "Head of Policy"
 
 
 @pytest.mark.parametrize("kind", ["register", "fire", "update"])

@@ -13,10 +13,11 @@ people who have an email address and take alerts by email; data carries a unique
 name, so every subject is distinct. People who also take chat get a `chat` delivery too, which
 stays pending (no chat service configured) and is not counted.
 
-Timed: app.outbox.dispatch() called in a loop (route, claim, send with the thread pool, record)
-until all N email deliveries are `sent`. Reported: messages/second (best and median of --runs
-fresh runs), the SMTP server's received count (every message, duplicates included; must equal N),
-the distinct (recipient, subject) pairs, the store's final statuses; the same with workers=1
+Timed: app.outbox.dispatch() called in a loop (route, claim, then the thread pool sends each
+message and records its outcome at once, in its own transaction) until all N email deliveries are
+`sent`. Reported: messages/second (best and median of --runs fresh runs), the SMTP server's
+received count (every message, duplicates included; must equal N), the distinct (recipient,
+subject) pairs, the store's final statuses; the same with workers=1
 (sequential) for comparison. Finally, what apprise's default throttle costs: 5 messages through
 ONE apprise.Apprise object with request_rate_per_sec left at its default, and (for contrast)
 5 messages through a fresh Apprise object each, also at the default. Where the time goes: the cost

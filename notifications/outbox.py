@@ -5,22 +5,28 @@ route     an alert (written in the transaction that caused it) becomes one deliv
           transaction; non-urgent kinds wait for the person's daily digest if they chose one.
 claim     a dispatcher marks due deliveries `sending` with its id and the time, exclusively
           (BEGIN IMMEDIATE on SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL), and commits.
-send      after the commit, outside any transaction, several at a time.
-record    sent, or back to pending with exponential backoff, or `dead` when the retry budget is
-          spent (and an `outbox.dead` alert to the admin channel).
+send      after the commit, outside any transaction, several at a time; while a round sends, a
+          heartbeat renews its claims every third of the lease, so a live dispatcher keeps them.
+record    as soon as each send returns, in its own transaction: sent, or back to pending with
+          exponential backoff, or `dead` when the retry budget is spent (and an `outbox.dead`
+          alert to the admin channel, one per death). A record that fails is logged and does not
+          stop the others; its delivery stays `sending` until its lease expires.
 
 The one window for a duplicate: a dispatcher that dies after a service accepted a message and
 before it recorded `sent`. The delivery stays `sending`; once its lease expires another dispatcher
-sends it again. Only the messages that dispatcher had in flight can be sent twice, never a whole
-backlog, and nothing is lost.
+sends it again. Only the messages in flight at that instant (at most one per worker) can be sent
+twice, never the rest of the round, and nothing is lost.
 """
+import logging
+import threading
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import text, update
+from sqlalchemy import func, text, update
 from sqlmodel import select
 
 from config.facility import Facility
@@ -33,6 +39,7 @@ from store.db import transaction
 from store.tables import Alert, Delivery
 
 ADMIN = "admin"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -120,19 +127,40 @@ class Outbox:
 
     # -- dispatch ------------------------------------------------------------------------------
     def dispatch(self) -> Dispatched:
-        """Route, reclaim expired leases, claim what is due, send it, record the outcome."""
+        """Route, reclaim expired leases, claim what is due, send it, record each outcome as it comes."""
         routed = self.route()
         jobs = self._claim()
-        with ThreadPoolExecutor(max_workers=self.policy.workers) as pool:
-            done = list(pool.map(self._send, jobs))
-        sent = failed = dead = 0
-        for job in done:
-            for delivery in job.deliveries:
-                outcome = self._record(delivery, job.error)
-                sent += outcome == "sent"
-                failed += outcome == "pending"
-                dead += outcome == "dead"
-        return Dispatched(routed, sent, failed, dead)
+        if not jobs:
+            return Dispatched(routed)
+        outcomes = Counter()
+        with self._renewing([d.id for job in jobs for d in job.deliveries]), \
+                ThreadPoolExecutor(max_workers=self.policy.workers) as pool:
+            for recorded in pool.map(self._work, jobs):
+                outcomes.update(recorded)
+        return Dispatched(routed, outcomes["sent"], outcomes["pending"], outcomes["dead"])
+
+    @contextmanager
+    def _renewing(self, ids: list[int]):
+        """While the round runs, renew the lease of its deliveries still `sending` every third of it."""
+        stop = threading.Event()
+
+        def beat():
+            while not stop.wait(self.policy.lease_seconds / 3):
+                try:
+                    with transaction(self.engine) as session:
+                        session.exec(update(Delivery).where(
+                            Delivery.id.in_(ids), Delivery.claimed_by == self.me, text("delivery.status = 'sending'"))
+                            .values(claimed_at=self.clock.now()).execution_options(synchronize_session=False))
+                except Exception as error:  # the next beat tries again
+                    log.warning("outbox: could not renew the lease: %s", self.channels.redact(str(error)))
+
+        heart = threading.Thread(target=beat, name="mieux-outbox-lease", daemon=True)
+        heart.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            heart.join()
 
     def _claim(self) -> list[_Job]:
         now = self.clock.now()
@@ -157,12 +185,23 @@ class Outbox:
             groups[key].append((delivery, alert))
         return [_Job([d for d, _ in group], [a for _, a in group]) for group in groups.values()]
 
+    def _work(self, job: _Job) -> list[str]:
+        """Send one message, then record each of its deliveries at once, each on its own."""
+        self._send(job)
+        outcomes = []
+        for delivery in job.deliveries:
+            try:
+                outcomes.append(self._record(delivery, job.error))
+            except Exception as error:  # its lease will expire and it is sent again; the others go on
+                log.error("outbox: could not record delivery %s: %s", delivery.id,
+                          self.channels.redact(f"{type(error).__name__}: {error}"))
+        return outcomes
+
     def _send(self, job: _Job) -> _Job:
         first = job.deliveries[0]
         person = next((p for p in self.facility.people if p.id == first.person), None)
-        zone = self.facility.zone_of(person)
         try:
-            job.message = self._message(job, zone)
+            job.message = self._message(job, self.facility.zone_of(person))
             if _is_email(self.channels, first.channel):
                 self.channels.send(first.channel, title=job.message.subject, body=job.message.html, html=True,
                                    email=person.email if person else None)
@@ -188,7 +227,7 @@ class Outbox:
     def _record(self, delivery: Delivery, error: str | None) -> str:
         now = self.clock.now()
         with transaction(self.engine) as session:
-            row = session.get(Delivery, delivery.id)
+            row = session.get(Delivery, delivery.id, with_for_update=True)  # locked: a lease lost meanwhile is seen
             if row is None or row.status != "sending" or row.claimed_by != self.me:
                 return "lost-lease"
             row.attempts += 1
@@ -209,7 +248,10 @@ class Outbox:
         if alert.kind == "outbox.dead":
             return  # the admin channel itself failing is visible in `mieux outbox --failed`
         admins = [p.id for p in self.facility.with_role(Role.admin)]
-        session.add(Alert(action_id=alert.action_id, kind="outbox.dead", source=f"dead:{delivery.id}",
+        source = f"dead:{delivery.id}"  # a report per death: `mieux outbox retry` can make it die again
+        deaths = session.exec(select(func.count()).select_from(Alert).where(
+            (Alert.source == source) | Alert.source.startswith(f"{source}:"))).one()
+        session.add(Alert(action_id=alert.action_id, kind="outbox.dead", source=f"{source}:{deaths + 1}",
                           recipients=admins, urgent=True, created_at=now, data={
                               "reference": alert.data.get("reference", ""), "name": alert.data.get("name", ""),
                               "failed_kind": alert.kind, "person": delivery.person, "channel": delivery.channel,

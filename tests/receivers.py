@@ -1,4 +1,5 @@
 """Real receivers on loopback: an SMTP server (aiosmtpd) and an HTTP endpoint for chat webhooks."""
+import asyncio
 import email
 import http.server
 import json
@@ -36,10 +37,12 @@ class Mail:
 
 
 class _Collect:
-    def __init__(self, inbox: list):
-        self.inbox = inbox
+    def __init__(self, inbox: list, delay: float):
+        self.inbox, self.delay = inbox, delay
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.inbox.append(Mail(envelope.mail_from, list(envelope.rcpt_tos),
                                email.message_from_bytes(envelope.original_content or envelope.content)))
         return "250 OK"
@@ -50,11 +53,13 @@ class SmtpServer:
     """A plain SMTP server on 127.0.0.1 that keeps every message; can be stopped and started again.
 
     With a password it requires AUTH LOGIN/PLAIN as user `mieux` (over plain text: loopback only).
+    With a delay it takes that many seconds to accept each message (a slow relay).
     """
 
     port: int = field(default_factory=free_port)
     inbox: list[Mail] = field(default_factory=list)
     password: str | None = None
+    delay: float = 0.0
     _controller: Controller | None = None
 
     def start(self) -> "SmtpServer":
@@ -67,7 +72,7 @@ class SmtpServer:
                 return AuthResult(success=ok)
 
             options = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": False}
-        self._controller = Controller(_Collect(self.inbox), hostname="127.0.0.1", port=self.port, **options)
+        self._controller = Controller(_Collect(self.inbox, self.delay), hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
         return self
 

@@ -1,6 +1,7 @@
-"""The outbox when things go wrong: outages, dead letters, racing dispatchers, a crash mid-send,
-secrets that must never show, daily digests and routing twice. Real SMTP and HTTP receivers on
-loopback, real SQLite and PostgreSQL, real OS processes; time moves only through the FixedClock.
+"""The outbox when things go wrong: outages, dead letters (dying twice), racing dispatchers (one
+slower than its lease), a crash mid-send, secrets that must never show, daily digests and routing
+twice. Real SMTP and HTTP receivers on loopback, real SQLite and PostgreSQL, real OS processes;
+time moves only through the FixedClock, except where a lease must run out while a round sends.
 """
 import json
 import logging
@@ -23,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from config.settings import Settings
-from domain.clock import FixedClock
+from domain.clock import FixedClock, SystemClock
 from mieux.bootstrap import bootstrap
 from notifications.outbox import Dispatched, OutboxPolicy
 from store.db import transaction
@@ -229,7 +230,7 @@ def test_a_delivery_out_of_retries_is_dead_reported_to_the_admin_channel_and_res
     assert {(d.channel, d.attempts) for d in dead.values()} == {("email", 2)}
     reports = {a.data["person"]: a for a in alerts(app.engine, "outbox.dead")}
     assert {p: (a.source, a.recipients, a.urgent) for p, a in reports.items()} == {
-        p: (f"dead:{dead[p].id}", ["pieter"], True) for p in ("ana", "pieter")}  # pieter is the admin
+        p: (f"dead:{dead[p].id}:1", ["pieter"], True) for p in ("ana", "pieter")}  # pieter is the admin
     assert reports["ana"].data == {
         "reference": reference, "name": "Request 0", "failed_kind": "request.received", "person": "ana",
         "channel": "email", "attempts": 2, "error": 'email: Connection error while submitting email to "127.0.0.1"',
@@ -265,6 +266,65 @@ def test_a_delivery_out_of_retries_is_dead_reported_to_the_admin_channel_and_res
     app.engine.dispose()
 
 
+def test_a_retried_delivery_that_dies_again_is_reported_again_and_its_round_is_recorded(
+        sqlite_url, clock, channels_file, smtp, chat):
+    """`mieux outbox retry` gives a dead delivery a fresh budget; dying again is a second death and
+    owes a second report (`dead:<id>:2`); the other deliveries of that round are recorded as usual."""
+    clock.set(START)
+    app = build(sqlite_url, clock, channels_file, outbox_max_attempts=1)
+    smtp.stop()
+    register(app, 1)
+    assert app.outbox.dispatch() == Dispatched(routed=1, sent=2, dead=2)
+    again = next(d for d in rows(app.engine) if d.status == "dead")
+    app.outbox.retry(again.id)
+    register(app, 1)  # the same round carries a new request's four deliveries and the first two reports
+
+    assert app.outbox.dispatch() == Dispatched(routed=3, sent=4, dead=3)
+    reports = alerts(app.engine, "outbox.dead")
+    assert [a.source for a in reports if a.data["delivery"] == again.id] == [f"dead:{again.id}:1", f"dead:{again.id}:2"]
+    assert len(reports) == 5 and len({a.source for a in reports}) == 5
+    assert {(d.status, d.claimed_by) for d in rows(app.engine)} == {("sent", None), ("dead", None)}
+    assert app.outbox.dispatch() == Dispatched(routed=3, sent=3)  # the three new reports reach the admin
+    admin = [body["message"] for path, body, _ in chat.posts if path == "/admin"]
+    assert len(admin) == 5 and sum(f"mieux outbox retry {again.id}" in m for m in admin) == 2
+    app.engine.dispose()
+
+
+def test_a_record_that_fails_is_logged_and_does_not_stop_the_other_records_of_its_round(
+        sqlite_url, clock, channels_file, smtp, chat, caplog):
+    """Here one death cannot be recorded: a row counted as its first report already holds the source
+    of the second (`dead:<id>:2`), so the insert raises. The round's other deliveries are recorded
+    all the same; that one stays `sending` until its lease runs out, then the next round sends and
+    records it."""
+    clock.set(START)
+    app = build(sqlite_url, clock, channels_file, outbox_max_attempts=1)
+    smtp.stop()
+    register(app, 3)
+    assert app.outbox.route() == 3
+    victim = next(d for d in rows(app.engine) if d.channel == "email")
+    with transaction(app.engine) as session:
+        squatter = Alert(action_id=session.get(Alert, victim.alert_id).action_id, kind="squatter",
+                         source=f"dead:{victim.id}:2", recipients=[], created_at=START, routed_at=START)
+        session.add(squatter)
+
+    assert app.outbox.dispatch() == Dispatched(sent=6, dead=5)
+    after = {d.id: d for d in rows(app.engine)}
+    assert (after[victim.id].status, after[victim.id].claimed_by) == ("sending", app.outbox.me)
+    assert Counter(d.status for d in after.values() if d.id != victim.id) == Counter(sent=6, dead=5)
+    [logged] = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "notifications.outbox"]
+    assert logged.getMessage().startswith(f"outbox: could not record delivery {victim.id}: IntegrityError")
+
+    with transaction(app.engine) as session:
+        session.delete(session.get(Alert, squatter.id))
+    assert app.outbox.dispatch() == Dispatched(routed=5, sent=5)  # its lease holds: it is left alone
+    clock.advance(seconds=301)
+    assert app.outbox.dispatch() == Dispatched(dead=1)
+    assert [a.source for a in alerts(app.engine, "outbox.dead") if a.data["delivery"] == victim.id] == [
+        f"dead:{victim.id}:1"]
+    assert {d.status for d in rows(app.engine)} == {"sent", "dead"}
+    app.engine.dispose()
+
+
 # -- 3. dispatchers racing ---------------------------------------------------------------------
 @pytest.mark.slow
 def test_three_dispatcher_processes_over_one_outbox_send_each_message_exactly_once(
@@ -291,6 +351,57 @@ def test_three_dispatcher_processes_over_one_outbox_send_each_message_exactly_on
                              for n, ref in enumerate(references) for who in ("@ana", "@pieter")})
     assert {(d.status, d.attempts, d.claimed_by) for d in rows(app.engine)} == {("sent", 1, None)}
     app.engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_dispatcher_started_after_the_lease_of_a_slow_round_ran_out_takes_nothing_from_it(
+        database_url, clock, channels_file, smtp, chat):
+    """The SMTP server takes 0.5 s a message, so a round's 20 emails take 5 s on two workers, and
+    the lease is 1.5 s. The round's heartbeat renews its claims every 0.5 s: a second dispatcher
+    started after the lease would have run out finds nothing to take and every message arrives once.
+    Real time here, on purpose: the lease and its heartbeat are what is tested."""
+    lease = 1.5
+    smtp.stop()
+    smtp.delay = 0.5
+    smtp.start()
+    clock.set(START)
+    app = build(database_url, clock, channels_file)
+    register(app, 10)
+    first, second = (build(database_url, SystemClock(), channels_file, outbox_lease_seconds=lease) for _ in "12")
+    first.outbox.policy = replace(first.outbox.policy, workers=2)
+    done = {}
+
+    def slow_round():
+        began = time.monotonic()
+        try:
+            done["first"] = first.outbox.dispatch()
+        except Exception as error:
+            done["first"] = error
+        done["seconds"] = time.monotonic() - began
+
+    worker = threading.Thread(target=slow_round)
+    worker.start()
+    try:
+        deadline = time.monotonic() + PROCESS_TIMEOUT
+        while not any(d.status == "sending" for d in rows(app.engine)):
+            assert time.monotonic() < deadline and worker.is_alive(), done
+            time.sleep(0.05)
+        claimed = time.monotonic()
+        time.sleep(1.5 * lease)
+        meanwhile = []
+        while worker.is_alive():
+            meanwhile.append(second.outbox.dispatch())
+            time.sleep(0.1)
+        assert time.monotonic() - claimed > 2 * lease  # the round outlived its lease, and the second tried
+    finally:
+        worker.join(PROCESS_TIMEOUT)
+        for built in (app, first, second):
+            built.engine.dispose()
+
+    assert done["first"] == Dispatched(routed=10, sent=40), done
+    assert done["seconds"] > 3 * lease and meanwhile and set(meanwhile) == {Dispatched()}
+    assert set(received(smtp, chat).values()) == {1} and sum(received(smtp, chat).values()) == 40
+    assert {(d.status, d.attempts, d.claimed_by) for d in rows(app.engine)} == {("sent", 1, None)}
 
 
 # -- 4. the crash window -----------------------------------------------------------------------

@@ -35,7 +35,7 @@ from domain.errors import InvalidInput, NotFound
 from domain.model import Role
 from notifications.channels import Channels, DeliveryFailed
 from notifications.templates import Message, digest, render
-from store.db import transaction
+from store.db import reading, transaction
 from store.tables import Alert, Delivery
 
 ADMIN = "admin"
@@ -274,7 +274,7 @@ class Outbox:
         query = select(Delivery, Alert).join(Alert, Delivery.alert_id == Alert.id).order_by(Delivery.id.desc())
         if failed_only:
             query = query.where((Delivery.status == "dead") | (Delivery.last_error.is_not(None)))
-        with transaction(self.engine) as session:
+        with reading(self.engine) as session:
             return list(session.exec(query.limit(limit)))
 
 

@@ -8,6 +8,7 @@ from config.files import load_model
 
 from domain.errors import ConfigError, NotFound
 from domain.model import Role
+from domain.schemas import Text
 
 
 def _zone_name(value: str) -> str:
@@ -24,7 +25,7 @@ class Person(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
-    name: str = Field(min_length=1)
+    name: Text
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     chat: str | None = None
     roles: frozenset[Role] = Field(min_length=1)
@@ -45,7 +46,7 @@ class Facility(BaseModel):
 
     name: str = "MIEUX"
     timezone: str = "Europe/Brussels"
-    regions: list[str] = Field(min_length=1)
+    regions: list[Text] = Field(min_length=1)
     people: list[Person] = Field(min_length=1)
 
     @field_validator("timezone")

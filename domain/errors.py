@@ -13,7 +13,8 @@
      ├── StoreUnavailable      the database cannot be reached (the URL is shown without password)
      └── ConfigError           a settings or facility file is wrong
 
-The CLI turns each of these into a one-line message and exit status 1.
+The CLI turns each of these into a one-line message and exit status 1; any other exception is a
+bug: one line naming a crash report under the data directory, and exit status 3.
 """
 
 

@@ -13,10 +13,15 @@ from functools import cache
 
 from domain.errors import ImportRejected
 from domain.model import OPEN_REQUESTER_TYPES_SINCE, RequesterType, Theme
+from domain.schemas import TEXT_MAX, in_years, text_problem
 
 HEADER = ["reference", "name", "requester", "requester_type", "countries", "region", "theme",
           "received_on", "status", "closed_on"]
-REFERENCE = re.compile(r"^(\d{4})-(\d{2,4})$")
+REFERENCE = re.compile(r"^([0-9]{4})-(0[1-9]|[1-9][0-9]{1,3})$")
+"""Only the form the engine writes (`2018-01`, `2018-123`): `2018-001` or `2018-1` would be a
+second spelling of an existing number."""
+_ANY_REFERENCE = re.compile(r"^([0-9]+)-([0-9]+)$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 NATIONAL = {RequesterType.national_authority.value, RequesterType.regional_organisation.value}
 
 
@@ -38,8 +43,10 @@ class PortfolioRow:
 
     @property
     def year_and_sequence(self) -> tuple[int, int]:
-        year, sequence = REFERENCE.match(self.reference).groups()
-        return int(year), int(sequence)
+        """For ordering; a reference stored in another form (an older engine wrote `1-01` for the
+        year 1) still sorts, after the others."""
+        found = REFERENCE.match(self.reference) or _ANY_REFERENCE.match(self.reference)
+        return (int(found.group(1)), int(found.group(2))) if found else (10_000, 0)
 
 
 @cache
@@ -51,9 +58,12 @@ def _country_codes() -> frozenset[str]:
 
 def _date(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return in_years(day)
 
 
 def read_portfolio(text: str, *, source: str, region_label: Callable[[str], str | None],
@@ -61,14 +71,17 @@ def read_portfolio(text: str, *, source: str, region_label: Callable[[str], str 
     """Parse and validate the whole file, or raise ImportRejected listing every bad row."""
     states, terminal = list(states), set(terminal)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as error:
+        raise ImportRejected(source, [f"line 1: {_csv_problem(error)}"]) from None
     if header is None:
         raise ImportRejected(source, ["line 1: the file is empty; expected the header " + ",".join(HEADER)])
     if [h.strip() for h in header] != HEADER:
         raise ImportRejected(source, [f"line 1: the header must be exactly {','.join(HEADER)}; "
                                       f"found {','.join(header)}"])
     rows, problems, seen = [], [], {}
-    for fields in reader:
+    for fields in _records(reader, problems):
         line = reader.line_num
         if not any(f.strip() for f in fields):
             continue
@@ -90,6 +103,24 @@ def read_portfolio(text: str, *, source: str, region_label: Callable[[str], str 
     return rows
 
 
+def _records(reader, problems: list[str]):
+    """The reader's records; a record the csv module cannot read ends the file with a problem."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problems.append(f"line {reader.line_num}: {_csv_problem(error)}; the rest of the file was not read")
+            return
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return f"a field is longer than {csv.field_size_limit():,} characters"
+    return f"not readable as CSV ({error})"
+
+
 def _row(raw: dict, line: int, region_label, states, terminal, today) -> tuple[PortfolioRow | None, list]:
     errors = []
 
@@ -104,16 +135,22 @@ def _row(raw: dict, line: int, region_label, states, terminal, today) -> tuple[P
             errors.append((column, str(error)))
             return None
 
+    unreadable = [(column, problem) for column, value in raw.items() if (problem := text_problem(value))]
+    if unreadable:  # a NUL or control character: nothing else in the row is worth checking
+        return None, unreadable
     reference = raw["reference"]
     match = REFERENCE.match(reference)
-    check("reference", match, f"{reference!r} is not a reference like 2017-03 (year-sequence)")
+    padded = None if match else re.match(r"^([0-9]{4})-0+([1-9][0-9]*)$", reference)  # 2018-001: one number, two spellings
+    check("reference", match, f"{reference!r} is not a reference like 2017-03 (year-sequence)"
+          + (f"; the engine writes this number {padded.group(1)}-{int(padded.group(2)):02d}" if padded else ""))
     for column in ("name", "requester"):
         check(column, raw[column], "is empty")
+        check(column, len(raw[column]) <= TEXT_MAX, f"is longer than {TEXT_MAX} characters")
     check("requester_type", raw["requester_type"] in RequesterType.__members__,
           f"{raw['requester_type']!r} is not one of {', '.join(RequesterType)}")
     countries = tuple(c.upper() for c in raw["countries"].split())
     check("countries", countries, "is empty; give space-separated ISO codes like 'GH TG'")
-    bad = [c for c in countries if c not in _country_codes()]
+    bad = [c for c in countries if not (c.isascii() and c in _country_codes())]
     check("countries", not bad, f"{' '.join(bad)}: not ISO 3166-1 alpha-2 country code(s)")
     region = region_label(raw["region"]) if raw["region"] else None
     check("region", region, f"{raw['region']!r} is not a configured region")

@@ -86,12 +86,9 @@ def report(service: ActionService, *, start: date | None = None, end: date | Non
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return Path(path).read_bytes().decode("utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path}: not UTF-8 (byte {error.start}); save the file as UTF-8") from None
+    from config.files import read_text
+
+    return read_text(path, what="the portfolio", error=InvalidInput, limit=50_000_000)
 
 
 def _existing(session, references: list[str]) -> dict[str, Action]:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import apprise
 import yaml
 
+from config.files import read_text
 from domain.errors import ConfigError
 
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -80,10 +81,7 @@ def read_secrets(path: Path | None) -> dict[str, str]:
     """NAME=VALUE lines (blank lines and # comments ignored)."""
     if path is None:
         return {}
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as error:
-        raise ConfigError(f"cannot read the secrets file {path}: {error.strerror}") from None
+    lines = read_text(path, what="the secrets file", error=ConfigError).splitlines()
     secrets = {}
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -119,6 +117,27 @@ class Redactor(logging.Filter):
 
 LOGGERS_THAT_SEE_URLS = ("apprise", "urllib3", "urllib3.connectionpool", "urllib3.util.retry", "requests")
 _REDACTOR = Redactor(set())
+
+
+def redactor() -> Redactor:
+    """The process's redactor: every secret a channels file loaded so far filled in."""
+    return _REDACTOR
+
+
+def secrets_of(path: Path | None, *, secrets_file: Path | None = None, environ: dict | None = None) -> set[str]:
+    """The values the channels file at `path` would fill in, for redacting a crash report; never raises."""
+    import os
+
+    environ = os.environ if environ is None else environ
+    try:
+        stored = read_secrets(secrets_file)
+    except ConfigError:
+        stored = {}
+    try:
+        names = PLACEHOLDER.findall(read_text(path, what="the channels file", error=ConfigError)) if path else []
+    except ConfigError:
+        names = []
+    return {value for name in names if (value := environ.get(name, stored.get(name)))} | set(stored.values())
 
 
 def _guard_logs(secrets: set[str]) -> Redactor:
@@ -186,25 +205,46 @@ class Channels:
             raise DeliveryFailed(self.redact(f"{channel}: {why}"))
 
 
+SCALARS = (str, int, float, bool)
+
+
 def _entries(document: dict, path: Path) -> list[tuple[str, list[str]]]:
-    """(url, tags) for each service of apprise's YAML form: a URL string, or {URL: [{tag: ..., option: ...}]}."""
+    """(url, tags) for each service of apprise's YAML form: a URL string, or {URL: [{tag: ..., option: ...}]}
+    (a single {tag: ..., option: ...} is taken as a list of one). A malformed entry is refused with its place."""
     if not isinstance(document, dict) or not isinstance(document.get("urls"), list):
         raise ConfigError(f"{path}: expected apprise's YAML form, with a `urls` list")
     entries = []
-    for item in document["urls"]:
+    for n, item in enumerate(document["urls"]):
+        where = f"{path}: urls.{n}"
         if isinstance(item, str):
             entries.append((item, []))
             continue
-        for url, options in (item or {}).items():
+        if not isinstance(item, dict) or not item or not all(isinstance(url, str) for url in item):
+            raise ConfigError(f"{where}: expected a URL, or a URL with a list of options ({{URL: [{{tag: email}}]}})")
+        for url, options in item.items():
+            options = [options] if isinstance(options, dict) else options or [{}]
+            if not isinstance(options, list) or not all(o is None or isinstance(o, dict) for o in options):
+                raise ConfigError(f"{where}: the options of a URL are a list of `name: value` entries")
             tags, extra = [], {}
-            for option in options or [{}]:
+            for option in options:
                 for key, value in (option or {}).items():
                     if key == "tag":
-                        tags += [t.strip() for t in (value if isinstance(value, list) else str(value).split(","))]
-                    else:
+                        tags += _tags(value, where)
+                    elif isinstance(key, str) and isinstance(value, SCALARS):
                         extra[key] = str(value)
+                    else:
+                        raise ConfigError(f"{where}: option {str(key)[:40]!r} must be a name with one value")
             entries.append((_with_query(url, **extra) if extra else url, [t for t in tags if t]))
     return entries
+
+
+def _tags(value: object, where: str) -> list[str]:
+    """A tag, comma-separated tags, or a list of them."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return [t.strip() for t in str(value).split(",")]
+    if isinstance(value, list) and all(isinstance(t, str) for t in value):
+        return [t.strip() for t in value]
+    raise ConfigError(f"{where}: tag must be a name, comma-separated names, or a list of names")
 
 
 def _with_query(url: str, **params: str) -> str:
@@ -220,10 +260,7 @@ def load_channels(path: Path | None, *, secrets_file: Path | None = None, enviro
     import os
 
     environ = os.environ if environ is None else environ
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"cannot read the channels file {path}: {error.strerror}") from None
+    text = read_text(path, what="the channels file", error=ConfigError)
     stored = read_secrets(secrets_file)
     missing = sorted({n for n in PLACEHOLDER.findall(text) if n not in environ and n not in stored})
     if missing:
@@ -233,12 +270,18 @@ def load_channels(path: Path | None, *, secrets_file: Path | None = None, enviro
     _lazy_email_contexts()
     try:
         document = yaml.safe_load(PLACEHOLDER.sub(lambda m: used[m.group(1)], text)) or {}
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as error:  # the message is not shown: it may quote a secret
+        mark = error.problem_mark or error.context_mark
+        raise ConfigError(f"{path}{f', line {mark.line + 1}' if mark else ''}: not valid YAML") from None
+    except (yaml.YAMLError, ValueError, OverflowError):
         raise ConfigError(f"{path}: not valid YAML") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid YAML: nested too deeply") from None
     services: dict[str, list[str]] = {}
     for n, (url, tags) in enumerate(_entries(document, path)):
         if not apprise.Apprise().add(url):
-            raise ConfigError(f"{path}: urls.{n}: apprise does not understand this {url.split('://')[0]}:// URL")
+            what = f"this {url.split('://')[0][:20]}:// URL" if "://" in url else "a URL without a scheme://"
+            raise ConfigError(redact(f"{path}: urls.{n}: apprise does not understand {what}"))
         for tag in tags or ["untagged"]:
             services.setdefault(tag, []).append(url)
     if not services:

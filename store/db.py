@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from domain.errors import Conflict, StoreNotReady, StoreUnavailable
@@ -71,7 +71,7 @@ def connected(engine: Engine) -> Iterator[Connection]:
     """A connection, or StoreUnavailable saying which store (never its password) and why."""
     try:
         connection = engine.connect()
-    except OperationalError as error:
+    except DBAPIError as error:
         reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
         raise StoreUnavailable(f"cannot reach the store at {engine.url.render_as_string()}: {reason}") from None
     with connection:

@@ -12,7 +12,8 @@ app = sub_app("Look at Actions and move them through their lifecycle.")
 machine_app = sub_app("The Action state machine itself.")
 Opt = typer.Option
 Ref = Annotated[str, typer.Argument(help="The Action's reference, e.g. 2026-03.")]
-Version = Annotated[Optional[int], Opt("--if-version", help="Refuse (conflict) unless the Action is at this version.")]
+Version = Annotated[Optional[int], Opt("--if-version", min=1, max=2_147_483_647,
+                                       help="Refuse (conflict) unless the Action is at this version.")]
 
 
 @app.command("list")

@@ -43,7 +43,8 @@ def dispatch(ctx: typer.Context) -> None:
 
 
 @app.command("retry")
-def retry(ctx: typer.Context, delivery: Annotated[int, typer.Argument(help="The delivery id (see mieux outbox).")]) -> None:
+def retry(ctx: typer.Context, delivery: Annotated[int, typer.Argument(
+        min=1, max=2_147_483_647, help="The delivery id (see mieux outbox).")]) -> None:
     """Send a failed delivery again at the next dispatch, with a fresh retry budget."""
     row = runtime(ctx).app.outbox.retry(delivery)
     typer.echo(f"delivery {row.id} to {row.person} by {row.channel} will be sent at the next dispatch")

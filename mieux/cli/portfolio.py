@@ -9,6 +9,8 @@ from mieux.render import as_json, table
 
 app = sub_app("Import the programme's history; export the portfolio.")
 File = Annotated[Path, typer.Argument(help="A portfolio CSV file.")]
+PORTFOLIO_BYTES = 50_000_000
+"""The largest portfolio read: some 300,000 rows (10,000 rows take 1.5 MB)."""
 
 
 @app.command("import")
@@ -16,9 +18,12 @@ def import_(ctx: typer.Context, file: File,
             update: Annotated[bool, typer.Option("--update", help="Replace Actions that already exist.")] = False,
             actor: As = None) -> None:
     """Import a portfolio CSV; one bad row imports nothing, and every bad row is listed."""
+    from config.files import check_readable
+    from domain.errors import InvalidInput
     from mieux.portfolio import import_portfolio
 
     rt = runtime(ctx)
+    check_readable(file, what="the portfolio", error=InvalidInput, limit=PORTFOLIO_BYTES)
     done = import_portfolio(rt.service, file, actor=rt.actor(actor), update=update)
     typer.echo(f"imported {file}: {done.created} created, {done.updated} updated")
 

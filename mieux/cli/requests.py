@@ -35,7 +35,7 @@ def add(
 
     rt = runtime(ctx)
     who = rt.actor(actor)
-    data = read_structured(file) if file else {}
+    data = read_structured(file, "the request file") if file else {}
     given = {"name": name, "requester": requester, "requester_type": requester_type, "countries": countries,
              "region": region, "theme": theme, "channel": channel, "received_on": received_on,
              "focal_point": focal_point, "project_officer": officer}

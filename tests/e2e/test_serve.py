@@ -77,7 +77,8 @@ def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_
     received = date.today() - timedelta(days=40)
     portfolio.write_text(f"{HEADER}\n{received.year}-01,Ghana,Ghana Immigration Service,national_authority,GH,"
                          f"Africa (West),legal_migration,{received},pre_implementation,\n", encoding="utf-8")
-    subprocess.run([MIEUX, "portfolio", "import", str(portfolio)], env=env, check=True, capture_output=True)
+    subprocess.run([MIEUX, "portfolio", "import", str(portfolio), "--as", "pieter"], env=env, check=True,
+                   capture_output=True)
     db = data / "mieux.db"
 
     first = start(env)

@@ -3,7 +3,7 @@
 Target: with `mieux serve` running, the email a transition owes reaches a loopback SMTP server
 with p95 latency under 5 seconds (p50 and p95 printed).
 
-Setup: an aiosmtpd SmtpServer (tests.receivers, no auth) in this process, whose inbox list stamps
+Setup: an aiosmtpd SmtpServer (loopback.receivers, no auth) in this process, whose inbox list stamps
 each message with time.monotonic() as the handler appends it; a channels file with its mailto://
 URL tagged `email`; a temporary MIEUX_DATA_DIR, a free MIEUX_PREFECT_PORT, MIEUX_CHANNELS_FILE,
 a temporary PREFECT_HOME, PREFECT_API_URL unset (serve starts its own local Prefect server),
@@ -45,7 +45,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # bench/transitions.py would shadow the `transitions` library: keep this folder last on the path.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
-from tests.servers import free_port  # noqa: E402
+from loopback.servers import free_port  # noqa: E402
 from flows.serve import prefect_healthy  # noqa: E402
 
 TARGET_P95_S = 5.0
@@ -176,7 +176,7 @@ def main() -> int:  # noqa: C901 - one linear script
     started = time.monotonic()
     hard_stop = started + args.budget - 50  # leave time to stop serve and clean up
 
-    from tests.receivers import SmtpServer
+    from loopback.receivers import SmtpServer
 
     tmp = Path(tempfile.mkdtemp(prefix="mieux-bench-latency-"))
     marker = str(tmp)

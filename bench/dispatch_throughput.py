@@ -3,7 +3,7 @@
 Target: dispatch throughput to loopback SMTP of at least 20 messages per second, with apprise's
 per-service email throttle (NotifyEmail.request_rate_per_sec = 5.5 s) not capping it.
 
-Setup, per run (fresh each time): an aiosmtpd SmtpServer (tests.receivers, no auth) on 127.0.0.1,
+Setup, per run (fresh each time): an aiosmtpd SmtpServer (loopback.receivers, no auth) on 127.0.0.1,
 a channels file with its mailto:// URL tagged `email`, a migrated SQLite store in a temp dir
 (store.migrate.upgrade), the app from bootstrap(Settings(database_url=..., channels_file=...)).
 One request is registered (so the alerts have an Action to point at) and dispatched once as a
@@ -63,7 +63,7 @@ def one_run(tmp: Path, n: int, workers: int, label: str) -> dict:
     from store.db import make_engine, transaction
     from store.migrate import upgrade
     from store.tables import Alert, Delivery
-    from tests.receivers import SmtpServer
+    from loopback.receivers import SmtpServer
 
     run_dir = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=tmp))
     smtp = SmtpServer().start()
@@ -158,7 +158,7 @@ def throttle_demo(count: int) -> dict:
     import apprise
     from apprise.plugins.email import NotifyEmail
 
-    from tests.receivers import SmtpServer
+    from loopback.receivers import SmtpServer
 
     smtp = SmtpServer().start()
     try:

@@ -50,7 +50,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # bench/transitions.py would shadow the `transitions` library: keep this folder last on the path.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
-from tests.servers import free_port  # noqa: E402
+from loopback.servers import free_port  # noqa: E402
 
 TARGET_S = 60.0
 SWEEP_DEPLOYMENT = "mieux-sweep/sweep"

@@ -13,15 +13,28 @@ from states.machine import StateMachine
 DEFAULT_DEADLINES = Path(__file__).with_name("deadlines.yaml")
 
 
-def load_policy(path: Path, *, machine: StateMachine, facility: Facility) -> Policy:
-    """Read, validate and cross-check the policy; every problem is named with its place."""
+def load_policy(path: Path, *, facility: Facility, machine: StateMachine | None = None,
+                machines: dict[str, StateMachine] | None = None,
+                anchors: dict[str, set[str]] | None = None) -> Policy:
+    """Read, validate and cross-check the policy; every problem is named with its place.
+
+    Each rule is checked against the machine of its subject (`machines`, by kind; `machine` alone
+    means the Action's) and, when `anchors` is given, its anchor against the dates that subject has."""
     policy = load_model(path, Policy, what="the deadline policy", error=ConfigError)
+    machines = machines or {"action": machine}
     problems = []
     people = {p.id for p in facility.people}
     for n, rule in enumerate(policy.deadlines):
         where = f"deadlines.{n} ({rule.kind})"
-        problems += [f"{where}.live_in: unknown state {s!r}" for s in rule.live_in if s not in machine.states]
-        problems += [f"{where}.met_by: unknown trigger {t!r}" for t in rule.met_by if t not in machine.triggers]
+        subject = machines.get(rule.subject)
+        if subject is None:
+            problems.append(f"{where}.subject: unknown subject {rule.subject!r}; the subjects are {', '.join(machines)}")
+            continue
+        problems += [f"{where}.live_in: unknown state {s!r}" for s in rule.live_in if s not in subject.states]
+        problems += [f"{where}.met_by: unknown trigger {t!r}" for t in rule.met_by if t not in subject.triggers]
+        if anchors is not None and rule.anchor not in anchors.get(rule.subject, set()):
+            problems.append(f"{where}.anchor: {rule.subject} has no date {rule.anchor!r}; it has "
+                            f"{', '.join(sorted(anchors.get(rule.subject, set())))}")
         for notice in [*rule.reminders, rule.on_due, *rule.escalations]:
             problems += [f"{where}: tell {who!r} is neither a role nor a person of the facility"
                          for who in notice.tell if who not in Role.__members__ and who not in people]

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     prefect_port: int = Field(4200, ge=1, le=65_535)
     sweep_seconds: int = Field(60, ge=1, le=86_400)
+    mirror_horizon_days: float = Field(7.0, gt=0, le=366)
+    """Timers due within this many days are mirrored as scheduled Prefect runs; later ones wait in the store."""
     channels_file: Path | None = None
     secrets_file: Path | None = None
     ui_url: str | None = None

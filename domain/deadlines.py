@@ -1,10 +1,14 @@
 """Deadline rules as data, and the pure decisions made from them.
 
-A rule is live while the Action is in one of its states. Entering them starts it: the due date
-is counted from the date of receipt or the date the stage was entered, in calendar or working
-days, and reminders (before), the due notice and escalations (after) become timers. Leaving them
-stops it: through one of its `met_by` triggers (or any way out, for a rule with none) it is
-recorded `met` or `missed` by comparing with the due moment; any other way out cancels it.
+A rule belongs to a kind of subject (`subject`: action, activity ...) and is live while the
+subject is in one of its states. Entering them starts it: the due date is counted from its
+anchor (the day the stage was entered, or a date of the subject or of its Action, `start`,
+`action.received_on`), by a signed offset in calendar or working days ("45 days before the
+start" is `{days: -45}`), and reminders (before), the due notice and escalations (after) become
+timers. Leaving them stops it: through one of its `met_by` triggers (or any way out, for a rule
+with none) it is recorded `met` or `missed` by comparing with the due moment; any other way out
+cancels it. Changing the anchor date of a live deadline re-plans it. `fire` says what a due timer
+does (today: owe an alert).
 """
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +34,17 @@ class Span(Strict):
         return " and ".join(p for p in parts if p) or "0 days"
 
 
+class Offset(Strict):
+    """A signed distance from an anchor day: calendar days, then working days."""
+
+    days: int = Field(default=0, ge=-3650, le=3650)
+    working_days: int = Field(default=0, ge=-2500, le=2500)
+
+    def __str__(self) -> str:
+        return str(Span(days=abs(self.days), working_days=abs(self.working_days))) + (
+            " before" if self.days + self.working_days < 0 else "")
+
+
 class Notice(Strict):
     """Who is told: roles (the Action's own project officer for project_officer) or person ids."""
 
@@ -50,9 +65,11 @@ class DeadlineRule(Strict):
     kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
     process: Process
+    subject: str = "action"
     live_in: list[str] = Field(min_length=1)
-    anchor: Literal["received_on", "entered"] = "entered"
-    due: Span
+    anchor: str = Field(default="entered", pattern=r"^(entered|(action\.)?[a-z][a-z0-9_]*)$")
+    due: Offset
+    fire: Literal["alert"] = "alert"
     met_by: list[str] = []
     once: bool = False
     reminders: list[Reminder] = []

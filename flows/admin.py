@@ -1,36 +1,34 @@
 """What admins can do from the Prefect UI: fire a trigger, register a request.
 
-Prefect renders each flow's parameter form from its signature; the trigger is a choice list.
-The same service, guards and roles as the CLI apply: a refusal fails the run with its reason.
+Prefect renders each flow's parameter form from its signature: the machine and the trigger are
+choice lists, the trigger's data a section per machine (a pydantic model, one field each). The
+same service, guards and roles as the CLI apply: a refusal fails the run with its reason.
 """
-from datetime import date
 from enum import Enum, StrEnum
 
 from prefect import flow, get_run_logger
 
+from domain.activities import ActivityChanges
 from domain.schemas import ActionChanges, RequestIn
 from flows import runtime
-from states.action import ACTION
+from mieux.subjects import MACHINES
 
-Trigger = StrEnum("Trigger", {name: name for name in ACTION.triggers})
+Machine = StrEnum("Machine", {name: name for name in MACHINES})
+Trigger = StrEnum("Trigger", {t: t for machine in MACHINES.values() for t in machine.triggers})
 
 
-@flow(name="mieux-fire-trigger", flow_run_name="{reference} {trigger}")
-def fire_trigger(reference: str, trigger: Trigger, acting_person: str, reason: str | None = None,
-                 project_officer: str | None = None, psg_decision_on: date | None = None,
-                 psg_comments: str | None = None, forwarded_to: str | None = None,
-                 monitoring_completed_on: date | None = None, final_report: str | None = None,
-                 lessons_learnt: str | None = None) -> dict:
-    """Fire a trigger on an Action, as `acting_person`, with the data its guards need."""
-    given = {"project_officer": project_officer, "psg_decision_on": psg_decision_on,
-             "psg_comments": psg_comments, "forwarded_to": forwarded_to,
-             "monitoring_completed_on": monitoring_completed_on, "final_report": final_report,
-             "lessons_learnt": lessons_learnt}
-    changes = ActionChanges.model_validate({k: v for k, v in given.items() if v is not None})
+@flow(name="mieux-fire-trigger", flow_run_name="{subject} {trigger}")
+def fire_trigger(subject: str, trigger: Trigger, acting_person: str, machine: Machine = Machine.action,
+                 reason: str | None = None, action_data: ActionChanges | None = None,
+                 activity_data: ActivityChanges | None = None) -> dict:
+    """Fire a trigger on a subject (an Action `2026-07`, an activity `2026-07/3`) as `acting_person`,
+    with the data its guards need (the section of the subject's machine)."""
+    kind = machine.value if isinstance(machine, Enum) else str(machine)
     name = trigger.value if isinstance(trigger, Enum) else str(trigger)
-    action = runtime.current().service.fire(reference, name, actor=acting_person, reason=reason, changes=changes)
-    get_run_logger().info("%s %s: now %s", action.reference, action.name, action.state)
-    return {"reference": action.reference, "state": action.state, "version": action.version}
+    data = {"action": action_data, "activity": activity_data}[kind]
+    row = runtime.current().service.transition(kind, subject, name, actor=acting_person, reason=reason, changes=data)
+    get_run_logger().info("%s %s: now %s", kind, subject, row.state)
+    return {"subject": subject, "state": row.state, "version": row.version}
 
 
 @flow(name="mieux-register-request", flow_run_name="register {request.name}")

@@ -6,48 +6,67 @@ of stopped timers are cancelled (kept in history, not deleted), and events carry
 from the audit row, so publishing twice shows once.
 """
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import text, update
 from sqlmodel import select
 
 from mieux.bootstrap import App
 from store.db import reading, transaction
-from store.tables import Action, Audit, Cursor, Deadline, Setting, Timer
+from store.tables import Action, Activity, Audit, Cursor, Deadline, Setting, Timer
 
 TIMER_DEPLOYMENT = "mieux-deadline/timers"
 EVENTS_NAMESPACE = uuid.UUID("6f0d1c55-8f4e-4a51-9a7e-3c1f9a0f2b10")
 
 
-def run_name(action: Action, deadline: Deadline, timer: Timer) -> str:
-    """What an admin reads in the UI: "2026-07 Ghana II · fiche due"."""
-    return f"{action.reference} {action.name} · {deadline.kind.replace('_', ' ')} {timer.point}"
+def on_activity(table):
+    """Join condition: the row's subject is this activity."""
+    return (table.subject_kind == "activity") & (table.subject_id == Activity.id)
 
 
-def run_tags(action: Action, deadline: Deadline, timer: Timer) -> list[str]:
-    return [f"action:{action.reference}", f"process:{deadline.process}", f"deadline:{deadline.kind}",
-            f"point:{timer.point}"]
+def run_name(action: Action, deadline: Deadline, timer: Timer, activity: Activity | None = None) -> str:
+    """What an admin reads in the UI: "2026-07 Ghana II · fiche due", "2026-07/3 Workshop · ..."."""
+    who = f"{action.reference}/{activity.number} {activity.title}" if activity else f"{action.reference} {action.name}"
+    return f"{who} · {deadline.kind.replace('_', ' ')} {timer.point}"
+
+
+def run_tags(action: Action, deadline: Deadline, timer: Timer, activity: Activity | None = None,
+             installation: str = "") -> list[str]:
+    """Tags to find runs by in the UI; `installation:` tells apart stores sharing one Prefect server."""
+    tags = [f"action:{action.reference}", f"process:{deadline.process}", f"deadline:{deadline.kind}",
+            f"point:{timer.point}", f"subject:{deadline.subject_kind}", f"installation:{installation}"]
+    return tags + ([f"activity:{action.reference}/{activity.number}"] if activity else [])
 
 
 def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
-    """Schedule a flow run for each unmirrored pending timer; cancel runs of stopped timers."""
+    """Schedule a flow run for each unmirrored pending timer due within the horizon; cancel runs of
+    stopped timers.
+
+    Only a near horizon (MIEUX_MIRROR_HORIZON_DAYS, 7 by default) becomes flow runs: every run is a
+    row of Prefect's flow_run table, whose API and UI slow down as it grows, and a timer months
+    away needs no run yet. Each sweep extends the horizon as time passes; the timers stay the
+    system of record here, and the sweep fires what is due whether or not it was mirrored."""
     from prefect.states import Cancelled, Scheduled
 
+    horizon = app.clock.now() + timedelta(days=app.settings.mirror_horizon_days)
     deployment = client.read_deployment_by_name(TIMER_DEPLOYMENT)
+    with transaction(app.engine) as session:  # two stores on one Prefect server must not share keys
+        installation = installation_id(session)
     with reading(app.engine) as session:
-        todo = session.exec(select(Timer, Deadline, Action).join(Deadline, Timer.deadline_id == Deadline.id)
-                            .join(Action, Timer.action_id == Action.id)
-                            .where(text("timer.status = 'pending' AND timer.mirrored IS NULL"))
+        todo = session.exec(select(Timer, Deadline, Action, Activity).join(Deadline, Timer.deadline_id == Deadline.id)
+                            .join(Action, Timer.action_id == Action.id).outerjoin(Activity, on_activity(Timer))
+                            .where(text("timer.status = 'pending' AND timer.mirrored IS NULL"),
+                                   Timer.fire_at <= horizon)
                             .order_by(Timer.fire_at).limit(limit)).all()
         stale = session.exec(select(Timer, Deadline).join(Deadline, Timer.deadline_id == Deadline.id)
                              .where(text("timer.status != 'pending' AND timer.mirrored = 'scheduled'"))
                              .limit(limit)).all()
     scheduled = []
-    for timer, deadline, action in todo:
+    for timer, deadline, action, activity in todo:
         run = client.create_flow_run_from_deployment(
             deployment.id, parameters={"deadline_id": deadline.id}, state=Scheduled(scheduled_time=timer.fire_at),
-            name=run_name(action, deadline, timer), tags=run_tags(action, deadline, timer),
-            idempotency_key=f"mieux-timer-{timer.id}")
+            name=run_name(action, deadline, timer, activity), tags=run_tags(action, deadline, timer, activity, installation),
+            idempotency_key=f"mieux-{installation}-timer-{timer.id}")
         scheduled.append((timer.id, str(run.id)))
     settled = []
     for timer, deadline in stale:
@@ -67,22 +86,30 @@ def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
 
 
 def publish_events(app: App, *, limit: int = 1000) -> int:
-    """Emit a Prefect event for every audit row not yet published (resource: the Action)."""
+    """Emit a Prefect event for every audit row not yet published: `mieux.<machine>.<trigger>`, the
+    subject as resource and, for a subject other than the Action, its Action as a related resource."""
     from prefect.events import emit_event
 
     with transaction(app.engine) as session:
         installation = installation_id(session)
         cursor = session.get(Cursor, "events") or Cursor(name="events", position=0)
-        rows = session.exec(select(Audit, Action).join(Action, Audit.action_id == Action.id)
+        rows = session.exec(select(Audit, Action, Activity).join(Action, Audit.action_id == Action.id)
+                            .outerjoin(Activity, on_activity(Audit))
                             .where(Audit.id > cursor.position).order_by(Audit.id).limit(limit)).all()
-        for audit, action in rows:
+        for audit, action, activity in rows:
+            key, name = ((f"{action.reference}/{activity.number}", activity.title) if activity
+                         else (action.reference, action.name))
+            related = [{"prefect.resource.id": f"mieux.person.{audit.actor}", "prefect.resource.role": "actor"}]
+            if activity:
+                related.append({"prefect.resource.id": f"mieux.action.{action.reference}",
+                                "prefect.resource.role": "action",
+                                "prefect.resource.name": f"{action.reference} {action.name}"})
             emit_event(
-                event=f"mieux.action.{audit.trigger}", occurred=audit.at,
+                event=f"mieux.{audit.subject_kind}.{audit.trigger}", occurred=audit.at,
                 id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:audit:{audit.id}"),
-                resource={"prefect.resource.id": f"mieux.action.{action.reference}",
-                          "prefect.resource.name": f"{action.reference} {action.name}",
-                          "mieux.state": audit.to_state},
-                related=[{"prefect.resource.id": f"mieux.person.{audit.actor}", "prefect.resource.role": "actor"}],
+                resource={"prefect.resource.id": f"mieux.{audit.subject_kind}.{key}",
+                          "prefect.resource.name": f"{key} {name}", "mieux.state": audit.to_state},
+                related=related,
                 payload={"from": audit.from_state, "to": audit.to_state, "trigger": audit.trigger,
                          "actor": audit.actor, "reason": audit.reason})
         if rows:

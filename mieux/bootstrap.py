@@ -13,6 +13,8 @@ from config.facility import Facility, load_facility
 from config.settings import Settings
 from domain.clock import Clock, SystemClock
 from mieux.service import ActionService, Effect, Observer
+from mieux.subjects import ANCHORS, MACHINES
+from notifications.directory import Directory
 from notifications.planner import TransitionAlerts
 from store.db import check_schema, make_engine
 
@@ -28,8 +30,9 @@ class App:
     def __init__(self, settings: Settings, facility: Facility, engine, clock: Clock,
                  effects: Iterable[Effect] = (), observers: Iterable[Observer] = ()):
         self.settings, self.facility, self.engine = settings, facility, engine
+        alerts = TransitionAlerts(Directory(facility), MACHINES.values())
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
-                                     effects=[self._keep_deadlines, TransitionAlerts(facility), *effects],
+                                     effects=[self._keep_deadlines, alerts, *effects],
                                      prepare=lambda: self.deadline_keeper)
 
     def load_everything(self) -> None:
@@ -44,9 +47,8 @@ class App:
     @cached_property
     def policy(self) -> "Policy":
         from config.policy import load_policy
-        from states.action import ACTION
 
-        return load_policy(self.settings.deadlines_file, machine=ACTION, facility=self.facility)
+        return load_policy(self.settings.deadlines_file, machines=MACHINES, anchors=ANCHORS, facility=self.facility)
 
     @cached_property
     def calendar(self) -> "BusinessCalendar":

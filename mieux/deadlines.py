@@ -1,16 +1,16 @@
-"""Deadlines: started and stopped inside transitions, fired by whoever comes first.
+"""Deadlines: started, stopped and re-planned inside transitions, fired by whoever comes first.
 
-`DeadlineKeeper` is an effect of the Action service: it writes deadline and timer rows in the
-transition's own transaction. `fire_due` is what both the periodic sweep and each timer's own
-scheduled Prefect run call. It is idempotent: a timer fires at most once (its row goes from
-pending to fired in the same transaction that writes the alert, and the alert's `source` is
-unique), it re-checks that the Action is still where the deadline lives, and when several timers
-of one deadline are due at once (after downtime) only the latest fires, the others are coalesced
-into it, so people get one notice instead of a burst.
+`DeadlineKeeper` is an effect of the transition service: it writes deadline and timer rows in
+the transition's own transaction, for any kind of subject. `fire_due` is what both the periodic
+sweep and each timer's own scheduled Prefect run call. It is idempotent: a timer fires at most
+once (its row goes from pending to fired in the same transaction that writes the alert, and the
+alert's `source` is unique), it re-checks that the subject is still where the deadline lives,
+and when several timers of one deadline are due at once (after downtime) only the latest fires,
+the others are coalesced into it, so people get one notice instead of a burst.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import text, update
 from sqlmodel import Session, select
@@ -18,60 +18,93 @@ from sqlmodel import Session, select
 from config.facility import Facility
 from domain.calendar import BusinessCalendar
 from domain.clock import Clock
-from domain.deadlines import Policy, outcome, plan, starts
-from domain.model import Role
-from mieux.service import Recorded
+from domain.deadlines import DeadlineRule, Policy, outcome, plan, starts
+from domain.events import Recorded
+from mieux.subjects import KINDS, action_of
+from notifications.directory import Directory
 from store.db import reading, transaction
-from store.tables import Action, Alert, Deadline, Timer
+from store.tables import Action, Alert, Audit, Deadline, Timer
 
 PENDING = text("timer.status = 'pending'")  # a literal, so the partial index applies
 POINT_ORDER = {"reminder": 0, "due": 1, "escalation": 2}
 
 
 class DeadlineKeeper:
-    """Effect: start the deadlines of the stage an Action enters, stop those of the stage it leaves."""
+    """Effect: start the deadlines of the stage a subject enters, stop those of the stage it leaves,
+    and re-plan those whose anchor date an edit or a trigger's data changed."""
 
     def __init__(self, policy: Policy, calendar: BusinessCalendar):
         self.policy = policy
         self.calendar = calendar
 
-    def __call__(self, session: Session, action: Action, event: Recorded) -> None:
-        if not event.moved:
-            return
-        starting = [r for r in self.policy.deadlines if starts(r, source=event.source, dest=event.dest)]
-        if event.source is None and not starting:
-            return  # a new Action with nothing to start: no query at all
+    def __call__(self, session: Session, subject, event: Recorded) -> None:
+        rules = [r for r in self.policy.deadlines if r.subject == event.subject]
+        moved = event.moved
+        starting = [r for r in rules if moved and starts(r, source=event.source, dest=event.dest)]
+        replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
+        if not starting and not replanning and (event.source is None or not moved):
+            return  # nothing to start, stop or re-plan: no query at all
         with session.no_autoflush:  # one flush at commit for the transition and its deadlines
-            known = [] if event.source is None else session.exec(
-                select(Deadline).where(Deadline.action_id == action.id)).all()
+            known = [] if event.source is None else session.exec(select(Deadline).where(
+                Deadline.subject_kind == event.subject, Deadline.subject_id == event.subject_id)).all()
         stopped = []
         for deadline in known:
             if deadline.status != "pending":
                 continue
             rule = self.policy.rule(deadline.kind)
-            result = "cancelled" if rule is None else outcome(rule, trigger=event.trigger, dest=event.dest,
-                                                               at=event.at, due_at=deadline.due_at)
+            result = None
+            if moved:
+                result = "cancelled" if rule is None else outcome(rule, trigger=event.trigger, dest=event.dest,
+                                                                   at=event.at, due_at=deadline.due_at)
+            if result is None and rule in replanning:
+                result = "replanned"
             if result:
                 deadline.status, deadline.stopped_at, deadline.stopped_by = result, event.at, event.trigger
-                stopped.append(deadline.id)
+                stopped.append(deadline)
         if stopped:
-            session.exec(update(Timer).where(Timer.deadline_id.in_(stopped), PENDING).values(status="cancelled")
-                         .execution_options(synchronize_session=False))
-        session.add_all([self._deadline(action, rule, event.at) for rule in starting if not self._blocked(known, rule)])
+            session.exec(update(Timer).where(Timer.deadline_id.in_([d.id for d in stopped]), PENDING)
+                         .values(status="cancelled").execution_options(synchronize_session=False))
+        action = action_of(session, subject)
+        started = [d for rule in [*starting, *replanning] if not self._blocked(known, rule)
+                   for d in [self._deadline(subject, action, event, rule)] if d is not None]
+        session.add_all(started)
+        self._audit_replans(session, event, [d for d in stopped if d.status == "replanned"], started)
 
     @staticmethod
-    def _blocked(known: list[Deadline], rule) -> bool:
+    def _blocked(known: list[Deadline], rule: DeadlineRule) -> bool:
         """A rule does not start twice at once, nor again after being met or missed if `once`."""
         statuses = {"pending", "met", "missed"} if rule.once else {"pending"}
         return any(d.kind == rule.kind and d.status in statuses for d in known)
 
-    def _deadline(self, action: Action, rule, at: datetime) -> Deadline:
-        anchor = action.received_on if rule.anchor == "received_on" else self.calendar.local_date(at)
+    def _anchor(self, subject, action: Action, rule: DeadlineRule, at: datetime) -> date | None:
+        if rule.anchor == "entered":
+            return self.calendar.local_date(at)
+        owner, _, field = rule.anchor.rpartition(".")
+        value = getattr(action if owner == "action" else subject, field, None)
+        return value.date() if isinstance(value, datetime) else value
+
+    def _deadline(self, subject, action: Action, event: Recorded, rule: DeadlineRule) -> Deadline | None:
+        anchor = self._anchor(subject, action, rule, event.at)
+        if anchor is None:
+            return None  # its date is not known yet: the edit that sets it starts the deadline
         planned = plan(rule, anchor, self.calendar)
-        return Deadline(action_id=action.id, kind=rule.kind, label=rule.label, process=rule.process,
-                        due_at=planned.due_at, started_at=at,
-                        timers=[Timer(action_id=action.id, point=t.point, seq=t.seq, fire_at=t.fire_at, tell=list(t.tell))
+        ids = {"action_id": action.id, "subject_kind": event.subject, "subject_id": event.subject_id}
+        return Deadline(**ids, kind=rule.kind, label=rule.label, process=rule.process, due_at=planned.due_at,
+                        started_at=event.at,
+                        timers=[Timer(**ids, point=t.point, seq=t.seq, fire_at=t.fire_at, tell=list(t.tell))
                                 for t in planned.timers])
+
+    def _audit_replans(self, session: Session, event: Recorded, old: list[Deadline], new: list[Deadline]) -> None:
+        """The subject's history says which deadlines an edit moved, and from when to when."""
+        if not old:
+            return
+        due = {d.kind: d.due_at for d in new}
+        moves = [f"{d.label}: due {self.calendar.local_date(d.due_at)} -> "
+                 f"{self.calendar.local_date(due[d.kind]) if d.kind in due else 'no date'}" for d in old]
+        anchors = sorted({self.policy.rule(d.kind).anchor for d in old} & set(event.payload))
+        session.add(Audit(action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
+                          at=event.at, trigger="replan", from_state=event.dest, to_state=event.dest,
+                          actor=event.actor, reason=f"{', '.join(anchors)} changed", payload={"deadlines": moves}))
 
 
 @dataclass(frozen=True)
@@ -83,17 +116,37 @@ class Fired:
     cancelled: int = 0
 
 
+def _owe_alert(session: Session, *, timers, last, deadline, subject, action, event_key, name, directory, now):
+    tell = list(dict.fromkeys(who for t in timers for who in t.tell))
+    data = {"reference": event_key, "name": name, "deadline": deadline.label, "kind": deadline.kind,
+            "point": last.point, "due_at": deadline.due_at.isoformat(), "state": subject.state,
+            "coalesced": len(timers) - 1, "flow_run_id": last.flow_run_id}
+    if subject is not action:
+        data["of_action"] = f"{action.reference} {action.name}"
+    session.add(Alert(action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
+                      kind=f"{deadline.kind}.{last.point}", source=f"timer:{last.id}",
+                      recipients=directory.resolve(tell, action=action), urgent=last.point != "reminder",
+                      created_at=now, data=data))
+
+
+FIRING = {"alert": _owe_alert}
+"""What a due timer does, by the rule's `fire`: a new kind of effect is an entry here."""
+
+
 def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit: int = 1_000,
              deadline_ids: list[int] | None = None) -> Fired:
     """Fire every timer that is due (optionally only those of some deadlines); see the module doc."""
     now = clock.now()
+    directory = Directory(facility)
     query = (select(Timer, Deadline, Action).join(Deadline, Timer.deadline_id == Deadline.id)
              .join(Action, Timer.action_id == Action.id).where(PENDING, Timer.fire_at <= now)
              .order_by(Timer.fire_at).limit(limit))
     if deadline_ids is not None:
         query = query.where(Timer.deadline_id.in_(deadline_ids))
     if engine.dialect.name == "postgresql":
-        query = query.with_for_update(of=Timer, skip_locked=True)
+        # Lock the timer (so a timer another sweeper fired meanwhile is seen as fired) and its deadline
+        # (so all the due timers of one deadline go to one sweeper and are coalesced, not split).
+        query = query.with_for_update(of=(Timer, Deadline), skip_locked=True)
     fired = coalesced = cancelled = 0
     with transaction(engine) as session:
         groups: dict[int, list] = defaultdict(list)
@@ -103,7 +156,10 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             timers = sorted((t for t, _, _ in rows), key=lambda t: (t.fire_at, POINT_ORDER[t.point], t.seq))
             _, deadline, action = rows[0]
             rule = policy.rule(deadline.kind)
-            if deadline.status != "pending" or rule is None or action.state not in rule.live_in:
+            kind = KINDS.get(deadline.subject_kind)
+            subject = action if deadline.subject_kind == "action" else (
+                session.get(kind.table, deadline.subject_id) if kind else None)
+            if deadline.status != "pending" or rule is None or subject is None or subject.state not in rule.live_in:
                 for t in timers:
                     t.status = "cancelled"
                 cancelled += len(timers)
@@ -114,14 +170,9 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             last.status, last.fired_at = "fired", now
             if last.point != "reminder" and deadline.overdue_since is None:
                 deadline.overdue_since = now
-            tell = list(dict.fromkeys(who for t in timers for who in t.tell))
-            session.add(Alert(action_id=action.id, kind=f"{deadline.kind}.{last.point}", source=f"timer:{last.id}",
-                              recipients=recipients(tell, action, facility), urgent=last.point != "reminder",
-                              created_at=now, data={
-                                  "reference": action.reference, "name": action.name, "deadline": deadline.label,
-                                  "kind": deadline.kind, "point": last.point, "due_at": deadline.due_at.isoformat(),
-                                  "state": action.state, "coalesced": len(earlier),
-                                  "flow_run_id": last.flow_run_id}))
+            FIRING[rule.fire](session, timers=timers, last=last, deadline=deadline, subject=subject, action=action,
+                              event_key=kind.key(session, subject), name=action.name if subject is action else subject.title,
+                              directory=directory, now=now)
             fired += 1
             coalesced += len(earlier)
     return Fired(fired, coalesced, cancelled)
@@ -147,16 +198,8 @@ def seconds_to_next_timer(engine, deadline_id: int, now: datetime) -> float | No
 
 
 def recipients(tell: list[str], action: Action, facility: Facility) -> list[str]:
-    """Person ids: `project_officer` is the Action's own officer (everyone with the role if none)."""
-    people: list[str] = []
-    for who in tell:
-        if who == Role.project_officer and action.project_officer:
-            people.append(action.project_officer)
-        elif who in Role.__members__:
-            people += [p.id for p in facility.with_role(Role(who))]
-        else:
-            people.append(who)
-    return list(dict.fromkeys(people))
+    """Person ids for `tell` about `action` (see notifications.directory)."""
+    return Directory(facility).resolve(tell, action=action)
 
 
 def deadlines(engine, *, now: datetime, overdue_only: bool = False) -> list[tuple[Deadline, Action]]:

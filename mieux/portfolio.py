@@ -8,7 +8,8 @@ from sqlmodel import select
 from domain.errors import ImportRejected, InvalidInput
 from domain.portfolio import PortfolioRow, read_portfolio, write_portfolio
 from domain.report import compute_report
-from mieux.service import ActionService, Recorded
+from mieux.service import ActionService
+from mieux.subjects import ACTIONS
 from states.action import IMPORTERS
 from store.db import transaction
 from store.tables import Action, Audit, ReferenceCounter
@@ -59,8 +60,8 @@ def import_portfolio(service: ActionService, path: Path, *, actor: str, update: 
             placed.append((r, action, before))
         session.flush()
         for r, action, before in placed:
-            service.record(session, action, Recorded(
-                action.id, action.reference, action.name, "import", before, action.state, actor, now,
+            service.record(session, action, service.event(
+                ACTIONS, session, action, "import", before, action.state, actor, now,
                 payload={"file": Path(path).name, "line": r.line}))
         _advance_counters(session, rows)
     return Imported(created=len(rows) - len(existing), updated=len(existing))
@@ -105,7 +106,8 @@ def _moves_around_the_machine(session, rows: list[PortfolioRow], existing: dict[
     moved = set()
     for i in range(0, len(ids), 500):
         moved |= set(session.exec(select(Audit.action_id).where(
-            Audit.action_id.in_(ids[i:i + 500]), Audit.trigger.not_in(("import", "update"))).distinct()))
+            Audit.action_id.in_(ids[i:i + 500]), Audit.subject_kind == "action",
+            Audit.trigger.not_in(("import", "update", "replan"))).distinct()))
     problems = []
     for r in rows:
         action = existing.get(r.reference)

@@ -1,80 +1,55 @@
-"""The Action service: register requests, fire triggers, record edits; one transaction each.
+"""The transition service: one pipeline for every subject (an Action, an activity ...).
 
-A transition writes, in ONE database transaction: the new state, an audit row, and whatever
-every registered effect owes (deadlines started or stopped, messages to send). Effects are
-functions `effect(session, action, event)` that add rows to the same session and do no I/O.
-Observers run after the commit (Prefect events, waking a dispatcher); they may fail without
-harm because everything they would need is already in the database.
+Each change is ONE database transaction: load the subject, apply the data sent, check the
+trigger (its state, the person's roles, global and relative to the subject, then every guard),
+check the roles the data's fields need, bookkeeping, the audit row, and whatever every registered
+effect owes (deadlines started, stopped or re-planned, alerts). Effects are functions
+`effect(session, subject, event)` that add rows to the same session and do no I/O. Observers run
+after the commit (Prefect events, waking a dispatcher); they may fail without harm because
+everything they would need is already in the database.
 """
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from config.facility import Facility
+from domain.activities import ActivityIn
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from domain.errors import Conflict, InvalidInput, NotPermitted
+from domain.events import Recorded
 from domain.model import Role
 from domain.schemas import ActionChanges, RequestIn
-from states.action import ACTION, REGISTRARS, REQUEST, bookkeeping
-from states.machine import StateMachine
+from mieux.subjects import ACTIONS, ACTIVITIES, Kind, action_of, action_officer, activities_of, find_action, kind
+from states.action import REGISTRARS, REQUEST
+from states.activity import ADDERS, PLANNED
 from store.db import reading, transaction
-from store.tables import Action, Audit, ReferenceCounter
+from store.tables import Action, Activity, Audit, ReferenceCounter
 
-
-@dataclass(frozen=True)
-class Recorded:
-    """Event: something happened to an Action (a transition, registration, import or edit)."""
-
-    action_id: int
-    reference: str
-    name: str
-    trigger: str
-    source: str | None
-    dest: str
-    actor: str
-    at: datetime
-    reason: str | None = None
-    payload: dict = field(default_factory=dict)
-
-    @property
-    def moved(self) -> bool:
-        return self.source != self.dest
-
-
-Effect = Callable[[Session, Action, Recorded], None]
+Effect = Callable[[Session, object, Recorded], None]
 Observer = Callable[[Recorded], None]
 
 
-class Firing:
-    """What guards see: the Action (payload applied), the reason given with the trigger, and
-    where the person asked it to go (`to`: only resume of an Action imported on hold uses it)."""
-
-    def __init__(self, action: Action, reason: str | None, to: str | None = None):
-        self.action = action
-        self.reason = reason
-        self.to = to
-
-    @property
-    def state(self) -> str:
-        return self.action.state
-
-    @state.setter
-    def state(self, value: str) -> None:
-        self.action.state = value
-
-    def __getattr__(self, name: str):
-        return getattr(self.action, name)
+FROM_FICHE = {"type": "type", "title": "title", "start": "start", "end": "end", "city": "place"}
+"""Activity fields taken from an activity a fiche file lists."""
 
 
-def label(action: Action) -> str:
-    """How a person names an Action: reference and short name."""
-    return f"{action.reference} {action.name}"
+def _stored(value):
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_stored(v) for v in value]
+    return value
+
+
+def label(row) -> str:
+    """How a person names an Action (reference and short name)."""
+    return f"{row.reference} {row.name}"
 
 
 def format_reference(year: int, sequence: int) -> str:
@@ -82,41 +57,40 @@ def format_reference(year: int, sequence: int) -> str:
 
 
 class ActionService:
-    """Everything that changes an Action goes through here."""
+    """Everything that changes a subject goes through here."""
 
     RETRIES = 5
     """A write that loses a race it did not ask about (no expected version) is retried this many
     times on the fresh row, roles and guards checked again, before the conflict is reported."""
 
-    def __init__(self, *, engine, facility: Facility, clock: Clock, machine: StateMachine = ACTION,
-                 effects: Iterable[Effect] = (), observers: Iterable[Observer] = (),
-                 prepare: Callable[[], object] | None = None):
+    def __init__(self, *, engine, facility: Facility, clock: Clock, effects: Iterable[Effect] = (),
+                 observers: Iterable[Observer] = (), prepare: Callable[[], object] | None = None):
         self.engine = engine
         self.facility = facility
         self.clock = clock
-        self.machine = machine
+        self.machine = ACTIONS.machine
         self.effects = list(effects)
         self.observers = list(observers)
         self.prepare = prepare or (lambda: None)
         """Builds what effects load lazily (the deadline policy, the calendar) before a write begins,
         so the write lock is never held while files are read."""
 
-    # -- commands ------------------------------------------------------------------------------
+    # -- Actions -------------------------------------------------------------------------------
     def register(self, request: RequestIn, *, actor: str) -> Action:
         """Record a new request in state `request` under the next reference of its year."""
         self.require(actor, REGISTRARS, "register a request")
-        today = self.clock.now().astimezone(self.facility.zone).date()
+        today = self.today()
         if request.received_on > today:
             raise InvalidInput(f"received_on: {request.received_on} is in the future (today is {today})")
         values = self._checked(request.model_dump(mode="json"))
         self.prepare()
-        for attempt in range(5):  # two registrations may race for the same reference
+        for _attempt in range(5):  # two registrations may race for the same reference
             try:
                 return self._register(request, values, actor)
-            except IntegrityError:
-                if attempt == 4:
-                    raise Conflict("could not assign a reference: the store is too busy, try again") from None
-        raise AssertionError("unreachable")
+            except IntegrityError as error:
+                if "reference" not in str(error.orig):
+                    raise
+        raise Conflict("could not assign a reference: the store is too busy, try again")
 
     def _register(self, request: RequestIn, values: dict, actor: str) -> Action:
         now = self.clock.now()
@@ -126,8 +100,7 @@ class ActionService:
                             state=REQUEST, state_since=now, created_at=now, updated_at=now)
             session.add(action)
             session.flush()
-            event = Recorded(action.id, reference, action.name, "register", None, REQUEST, actor, now,
-                             payload=values)
+            event = self.event(ACTIONS, session, action, "register", None, REQUEST, actor, now, payload=values)
             self.record(session, action, event)
         self.notify(event)
         return action
@@ -135,48 +108,107 @@ class ActionService:
     def fire(self, reference: str, trigger: str, *, actor: str, reason: str | None = None,
              changes: ActionChanges | None = None, expected_version: int | None = None,
              to: str | None = None) -> Action:
-        """Fire `trigger` on the Action, or raise a Refused error; either all is written or nothing.
-
-        The data sent with it (`changes`) is an edit like any other: each field needs its role."""
-        person = self.facility.person(actor)
-        roles = [str(r) for r in person.roles]
-        payload = self._checked(changes.given()) if changes else {}
-
-        def move(session: Session, action: Action) -> Recorded:
-            source = action.state
-            self._apply(action, payload)
-            data = payload if to is None else {**payload, "to": to}
-            dest = self.machine.fire(Firing(action, reason, to), trigger, label=label(action), roles=roles)
-            self.machine.check_edit(payload, label=label(action), roles=roles)  # after the trigger's own role
-            now = self.clock.now()
-            bookkeeping(action, source, dest, now)
-            action.updated_at = now
-            return Recorded(action.id, action.reference, action.name, trigger, source, dest, actor, now,
-                            reason, data)
-
-        return self._change(reference, expected_version, move)
+        """Fire `trigger` on an Action (see `transition`)."""
+        return self.transition("action", reference, trigger, actor=actor, reason=reason, changes=changes,
+                               expected_version=expected_version, to=to)
 
     def update(self, reference: str, changes: ActionChanges, *, actor: str, reason: str | None = None,
                expected_version: int | None = None) -> Action:
-        """Change fields of an Action without moving it; each field needs its role; audited."""
-        roles = [str(r) for r in self.facility.person(actor).roles]
+        """Change fields of an Action without moving it (see `edit`)."""
+        return self.edit("action", reference, changes, actor=actor, reason=reason, expected_version=expected_version)
+
+    # -- activities ----------------------------------------------------------------------------
+    def add_activity(self, reference: str, activity: ActivityIn, *, actor: str) -> Activity:
+        """Add an activity to an Action, planned, numbered after its others."""
+        self.prepare()
+        now = self.clock.now()
+        with transaction(self.engine) as session:
+            action = find_action(session, reference, for_update=True)
+            roles = self.roles(actor, action, ACTIVITIES.machine)
+            if not roles & set(ADDERS):
+                raise NotPermitted(f"cannot add an activity to {label(action)}: only a {' or '.join(sorted(ADDERS))} "
+                                   f"may, and {actor} is {' and '.join(sorted(roles))}")
+            [(row, event)] = self._add_activities(
+                session, action, [(activity.model_dump(mode="json", exclude_unset=True), PLANNED)], actor, now)
+        self.notify(event)
+        return row
+
+    def _add_activities(self, session: Session, action: Action, items: list[tuple[dict, str]], actor: str,
+                        now: datetime) -> list[tuple[Activity, Recorded]]:
+        """New activity rows (fields, state), numbered after the Action's others; audited as `add`."""
+        number = max((a.number for a in activities_of(session, action.id)), default=0)
+        added = []
+        for fields, state in items:
+            number += 1
+            row = Activity(action_id=action.id, number=number, state=state, state_since=now, created_at=now,
+                           updated_at=now, **self._typed(ACTIVITIES, fields))
+            session.add(row)
+            session.flush()
+            event = self.event(ACTIVITIES, session, row, "add", None, state, actor, now, payload=fields)
+            self.record(session, row, event)
+            added.append((row, event))
+        return added
+
+    # -- any subject ---------------------------------------------------------------------------
+    def transition(self, kind_name: str, key: str, trigger: str, *, actor: str, reason: str | None = None,
+                   changes=None, expected_version: int | None = None, to: str | None = None):
+        """Fire `trigger` on a subject, or raise a Refused error; either all is written or nothing.
+
+        The data sent with it (`changes`) is an edit like any other: each field needs its role."""
+        subject = kind(kind_name)
+        self.facility.person(actor)
+        payload = self._checked(changes.given()) if changes else {}
+
+        def move(session: Session, row, events: list) -> Recorded:
+            roles = self.roles(actor, action_of(session, row), subject.machine)
+            source, name = row.state, self._label(subject, session, row)
+            subject.machine.applicable(source, trigger, label=name, roles=roles)  # before any data is applied
+            now = self.clock.now()
+            self._apply(subject, session, row, payload, actor, now, events)
+            view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=self.today())
+            dest = subject.machine.fire(view, trigger, label=name, roles=roles)
+            subject.machine.check_edit(payload, label=name, roles=roles)  # after the trigger's own roles
+            subject.machine.bookkeeping(row, source, dest, now)
+            row.updated_at = now
+            data = payload if to is None else {**payload, "to": to}
+            return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data)
+
+        return self._change(subject, key, expected_version, move)
+
+    def edit(self, kind_name: str, key: str, changes, *, actor: str, reason: str | None = None,
+             expected_version: int | None = None):
+        """Change fields of a subject without moving it; each field needs its role; audited as `update`."""
+        subject = kind(kind_name)
+        self.facility.person(actor)
         payload = self._checked(changes.given())
         if not payload:
             raise InvalidInput("nothing to change: give at least one field")
 
-        def edit(session: Session, action: Action) -> Recorded:
-            self.machine.check_edit(payload, label=label(action), roles=roles)
-            self._apply(action, payload)
-            now = action.updated_at = self.clock.now()
-            return Recorded(action.id, action.reference, action.name, "update", action.state, action.state,
-                            actor, now, reason, payload)
+        def change(session: Session, row, events: list) -> Recorded:
+            name = self._label(subject, session, row)
+            subject.machine.check_edit(payload, label=name,
+                                       roles=self.roles(actor, action_of(session, row), subject.machine))
+            now = self.clock.now()
+            self._apply(subject, session, row, payload, actor, now, events)
+            row.updated_at = now  # after any flush the fiche's activities need: one UPDATE, one version
+            return self.event(subject, session, row, "update", row.state, row.state, actor, now, reason, payload)
 
-        return self._change(reference, expected_version, edit)
+        return self._change(subject, key, expected_version, change)
 
     # -- queries -------------------------------------------------------------------------------
     def get(self, reference: str) -> Action:
         with reading(self.engine) as session:
-            return self._load(session, reference)
+            return find_action(session, reference)
+
+    def subject(self, kind_name: str, key: str):
+        """One subject, by its key (`2026-07`, `2026-07/3`)."""
+        with reading(self.engine) as session:
+            return kind(kind_name).find(session, key)
+
+    def activities(self, reference: str) -> list[Activity]:
+        """An Action's activities, in their order."""
+        with reading(self.engine) as session:
+            return activities_of(session, find_action(session, reference).id)
 
     SUMMARY = ("reference", "name", "state", "state_since", "project_officer", "region", "received_on", "version")
 
@@ -199,40 +231,91 @@ class ActionService:
             return list(session.exec(query))
 
     def history(self, reference: str) -> list[Audit]:
+        """The whole Action's audit trail, its activities' included, oldest first."""
         with reading(self.engine) as session:
-            action = self._load(session, reference)
+            action = find_action(session, reference)
             return list(session.exec(select(Audit).where(Audit.action_id == action.id).order_by(Audit.id)))
 
+    def subject_history(self, kind_name: str, key: str) -> list[Audit]:
+        """One subject's own audit trail."""
+        with reading(self.engine) as session:
+            row = kind(kind_name).find(session, key)
+            return list(session.exec(select(Audit).where(Audit.subject_kind == kind_name, Audit.subject_id == row.id)
+                                     .order_by(Audit.id)))
+
+    def subject_keys(self, reference: str) -> dict[tuple[str, int], str]:
+        """How people name each subject of an Action: (kind, id) -> key."""
+        with reading(self.engine) as session:
+            action = find_action(session, reference)
+            return {("action", action.id): action.reference,
+                    **{("activity", a.id): f"{action.reference}/{a.number}" for a in activities_of(session, action.id)}}
+
     # -- the parts -----------------------------------------------------------------------------
-    def _change(self, reference: str, expected_version: int | None,
-                change: Callable[[Session, Action], Recorded]) -> Action:
-        """Apply `change` to the Action in one write transaction, audit it with its effects, then
-        tell the observers. A race lost without an expected version is retried on the fresh row."""
+    def _change(self, subject: Kind, key: str, expected_version: int | None, change: Callable):
+        """Apply `change` to a subject in one write transaction, audit it with its effects, then tell
+        the observers. A race lost without an expected version is retried on the fresh row."""
         self.prepare()
         for attempt in range(1, self.RETRIES + 1):
+            events: list[Recorded] = []
             try:
-                with transaction(self.engine) as session:
-                    action = self._load(session, reference, for_update=True)
-                    if expected_version is not None and action.version != expected_version:
-                        raise Conflict(f"{label(action)} is at version {action.version}, not {expected_version}: "
-                                       "someone changed it; look again and retry")
-                    event = change(session, action)
-                    self.record(session, action, event)
+                with transaction(self.engine) as session, session.no_autoflush:  # one UPDATE, one version
+                    row = subject.find(session, key, for_update=True)
+                    if expected_version is not None and row.version != expected_version:
+                        raise Conflict(f"{self._label(subject, session, row)} is at version {row.version}, not "
+                                       f"{expected_version}: someone changed it; look again and retry")
+                    event = change(session, row, events)
+                    if problem := subject.check(row):
+                        raise InvalidInput(f"{self._label(subject, session, row)}: {problem}")
+                    self.record(session, row, event)
                 break
             except StaleDataError:
                 if expected_version is not None or attempt == self.RETRIES:
-                    raise Conflict(f"{reference} was changed by someone else at the same time; "
+                    raise Conflict(f"{key} was changed by someone else at the same time; "
                                    "nothing was written: look again and retry") from None
                 time.sleep(random.uniform(0, 0.01 * attempt))
-        self.notify(event)
-        return action
+        self.notify(*events, event)
+        return row
 
-    def _load(self, session: Session, reference: str, *, for_update: bool = False) -> Action:
-        query = select(Action).where(Action.reference == reference)
-        action = session.exec(query.with_for_update() if for_update else query).first()
-        if action is None:
-            raise NotFound(f"no Action {reference!r}")
-        return action
+    def _apply(self, subject: Kind, session: Session, row, payload: dict, actor: str, now: datetime,
+               events: list) -> None:
+        """Set the fields sent; a fiche that lists activities adds them as records (first draft only)."""
+        typed = self._typed(subject, payload)
+        if subject is ACTIONS and "fiche" in typed and typed["fiche"]:
+            planned = typed["fiche"].pop("activities", [])
+            known = [(a.type, a.title) for a in activities_of(session, row.id)] if planned else []
+            if known and known != [(a["type"], a["title"]) for a in planned]:
+                raise InvalidInput(f"{label(row)} has its activities already, and the fiche lists others: change "
+                                   "them with `mieux activity` (a fiche that lists the same ones is fine)")
+            if planned and not known:
+                session.flush()
+                items = [({field: a[name] for field, name in FROM_FICHE.items() if a.get(name) is not None},
+                          a.get("status") or PLANNED) for a in planned]
+                events += [event for _, event in self._add_activities(session, row, items, actor, now)]
+        for name, value in typed.items():
+            setattr(row, name, value)
+
+    @staticmethod
+    def _typed(subject: Kind, payload: dict) -> dict:
+        """The payload as the table stores it: dates as dates, nested models as JSON."""
+        model = subject.changes.model_validate(payload)
+        return {name: _stored(getattr(model, name)) for name in payload}
+
+    def _label(self, subject: Kind, session: Session, row) -> str:
+        return label(row) if subject is ACTIONS else f"{subject.key(session, row)} {row.title}"
+
+    def event(self, subject: Kind, session: Session, row, trigger: str, source: str | None, dest: str, actor: str,
+              at: datetime, reason: str | None = None, payload: dict | None = None) -> Recorded:
+        """The event recording what happened to `row`."""
+        name = row.name if subject is ACTIONS else row.title
+        return Recorded(subject=subject.name, subject_id=row.id, action_id=action_of(session, row).id,
+                        key=subject.key(session, row), name=name, trigger=trigger, source=source, dest=dest,
+                        actor=actor, at=at, reason=reason, payload=payload or {})
+
+    def roles(self, actor: str, action: Action, machine=None) -> set[str]:
+        """The acting person's roles: their own, and those relative to the Action (its officer) that
+        the machine names."""
+        relative = action_officer(actor, action) & (machine or self.machine).roles
+        return {str(r) for r in self.facility.person(actor).roles} | relative
 
     def require(self, actor: str, allowed: Iterable[str], what: str) -> list[str]:
         """The acting person's roles, or NotPermitted unless one of them is `allowed`."""
@@ -241,6 +324,9 @@ class ActionService:
             raise NotPermitted(f"cannot {what}: only a {' or '.join(sorted(allowed))} may, and {actor} is "
                                f"{' and '.join(roles)}")
         return roles
+
+    def today(self):
+        return self.clock.now().astimezone(self.facility.zone).date()
 
     def _next_reference(self, session: Session, year: int) -> str:
         counter = session.exec(select(ReferenceCounter).where(ReferenceCounter.year == year)
@@ -264,20 +350,16 @@ class ActionService:
                 raise InvalidInput(f"{officer.id} is not a project officer")
         return values
 
-    def _apply(self, action: Action, payload: dict) -> None:
-        typed = ActionChanges.model_validate(payload)
-        for name in payload:
-            value = getattr(typed, name)
-            setattr(action, name, value.model_dump(mode="json") if name == "fiche" and value else value)
-
-    def record(self, session: Session, action: Action, event: Recorded) -> None:
+    def record(self, session: Session, row, event: Recorded) -> None:
         """Write the audit row and every effect owed, in the caller's transaction."""
-        session.add(Audit(action_id=action.id, at=event.at, trigger=event.trigger, from_state=event.source,
-                          to_state=event.dest, actor=event.actor, reason=event.reason, payload=event.payload))
+        session.add(Audit(action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
+                          at=event.at, trigger=event.trigger, from_state=event.source, to_state=event.dest,
+                          actor=event.actor, reason=event.reason, payload=event.payload))
         for effect in self.effects:
-            effect(session, action, event)
+            effect(session, row, event)
 
-    def notify(self, event: Recorded) -> None:
+    def notify(self, *events: Recorded) -> None:
         """Tell the observers, after the commit."""
-        for observer in self.observers:
-            observer(event)
+        for event in events:
+            for observer in self.observers:
+                observer(event)

@@ -34,6 +34,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
 from domain.model import Role
 from notifications.channels import Channels, DeliveryFailed
+from notifications.directory import Directory
 from notifications.templates import Message, digest, render
 from store.db import reading, transaction
 from store.tables import Alert, Delivery
@@ -76,9 +77,10 @@ class _Job:
 class Outbox:
     """Routes and sends alerts; any number of these may run at once over one store."""
 
-    def __init__(self, *, engine, facility: Facility, channels: Channels, clock: Clock,
+    def __init__(self, *, engine, facility: Facility, channels: Channels, clock: Clock, directory: Directory | None = None,
                  policy: OutboxPolicy = OutboxPolicy(), ui_url: str | None = None, after_send=None):
         self.engine, self.facility, self.channels, self.clock = engine, facility, channels, clock
+        self.directory = directory or Directory(facility)
         self.policy, self.ui_url = policy, ui_url
         self.after_send = after_send  # a hook for tests of the crash window; None in production
         self.me = uuid.uuid4().hex[:12]
@@ -110,16 +112,16 @@ class Outbox:
             return [(ADMIN, ADMIN)]
         pairs = []
         for person_id in alert.recipients:
-            person = next((p for p in self.facility.people if p.id == person_id), None)
-            channels = person.channels if person else ["email"]
+            person = self.directory.recipient(person_id)
+            channels = person.channels if person else ["email"]  # unknown: its delivery fails, visibly
             pairs += [(person_id, channel) for channel in channels]
         return pairs
 
     def _digest_time(self, person_id: str, alert: Alert, now: datetime) -> datetime | None:
-        person = next((p for p in self.facility.people if p.id == person_id), None)
+        person = self.directory.recipient(person_id)
         if alert.urgent or person is None or person.digest_at is None:
             return None
-        zone = self.facility.zone_of(person)
+        zone = person.zone
         local = now.astimezone(zone)
         hours, minutes = map(int, person.digest_at.split(":"))
         at = datetime.combine(local.date(), time(hours, minutes), zone)
@@ -199,9 +201,11 @@ class Outbox:
 
     def _send(self, job: _Job) -> _Job:
         first = job.deliveries[0]
-        person = next((p for p in self.facility.people if p.id == first.person), None)
+        person = self.directory.recipient(first.person)
         try:
-            job.message = self._message(job, self.facility.zone_of(person))
+            job.message = self._message(job, person.zone if person else self.facility.zone)
+            if person is None and first.person != ADMIN:
+                raise DeliveryFailed(f"the directory knows no person {first.person!r}")
             if _is_email(self.channels, first.channel):
                 self.channels.send(first.channel, title=job.message.subject, body=job.message.html, html=True,
                                    email=person.email if person else None)
@@ -247,7 +251,7 @@ class Outbox:
         alert = session.get(Alert, delivery.alert_id)
         if alert.kind == "outbox.dead":
             return  # the admin channel itself failing is visible in `mieux outbox --failed`
-        admins = [p.id for p in self.facility.with_role(Role.admin)]
+        admins = self.directory.with_role(Role.admin)
         source = f"dead:{delivery.id}"  # a report per death: `mieux outbox retry` can make it die again
         deaths = session.exec(select(func.count()).select_from(Alert).where(
             (Alert.source == source) | Alert.source.startswith(f"{source}:"))).one()

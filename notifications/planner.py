@@ -1,30 +1,34 @@
-"""Alerts a transition owes, written as an effect in the transition's own transaction."""
+"""Alerts a transition owes, written as an effect in the transition's own transaction.
+
+What each transition owes is declared by its machine (`ALERTS` in each file of `states/`), keyed
+by trigger, so `reject` or `cancel` on two machines owe two different alerts."""
+from collections.abc import Iterable
+
 from sqlmodel import Session
 
-from config.facility import Facility
-from mieux.deadlines import recipients
-from mieux.service import Recorded
+from domain.events import Recorded
+from notifications.directory import Directory
+from states.machine import StateMachine
 from store.tables import Action, Alert
-
-TRANSITION_ALERTS = {  # trigger: (alert kind, who is told)
-    "register": ("request.received", ["project_officer", "programme_manager"]),
-    "approve": ("action.approved", ["project_officer", "programme_manager", "logistics_assistant"]),
-    "reject": ("action.rejected", ["project_officer", "programme_manager"]),
-    "return_fiche": ("fiche.returned", ["project_officer"]),
-}
 
 
 class TransitionAlerts:
-    """Effect: the alert a transition owes, if any (see TRANSITION_ALERTS)."""
+    """Effect: the alert a transition owes, if its machine declares one for the trigger."""
 
-    def __init__(self, facility: Facility):
-        self.facility = facility
+    def __init__(self, directory: Directory, machines: Iterable[StateMachine]):
+        self.directory = directory
+        self.alerts = {(m.kind, trigger): owed for m in machines for trigger, owed in m.alerts.items()}
 
-    def __call__(self, session: Session, action: Action, event: Recorded) -> None:
-        if event.trigger not in TRANSITION_ALERTS or not event.moved:
+    def __call__(self, session: Session, subject, event: Recorded) -> None:
+        owed = self.alerts.get((event.subject, event.trigger))
+        if owed is None or not event.moved:
             return
-        kind, tell = TRANSITION_ALERTS[event.trigger]
-        session.add(Alert(action_id=action.id, kind=kind, source=f"action:{action.id}:{event.at.isoformat()}:{kind}",
-                          recipients=recipients(tell, action, self.facility), urgent=True, created_at=event.at,
-                          data={"reference": action.reference, "name": action.name, "state": event.dest,
-                                "reason": event.reason, "actor": event.actor}))
+        action = subject if isinstance(subject, Action) else session.get(Action, event.action_id)
+        data = {"reference": event.key, "name": event.name, "state": event.dest, "reason": event.reason,
+                "actor": event.actor}
+        if event.subject != "action":
+            data["of_action"] = f"{action.reference} {action.name}"
+        session.add(Alert(action_id=action.id, subject_kind=event.subject, subject_id=event.subject_id,
+                          kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",
+                          recipients=self.directory.resolve(list(owed.tell), action=action), urgent=True,
+                          created_at=event.at, data=data))

@@ -85,6 +85,32 @@ KINDS: dict[str, dict[str, str]] = {
         "summary": "The PSG returned the Action Fiche of {{ action }} with comments.",
         "next": "Revise the fiche with the partner and submit it again.",
     },
+    "activity.postponed": {
+        "subject": "Postponed: {{ action }} ({{ of_action }})",
+        "summary": "{{ action }} of {{ of_action }} was postponed{% if reason %}: {{ reason }}{% endif %}.",
+        "next": "Re-plan its logistics for the new dates (mieux activity show {{ reference }}).",
+    },
+    "activity.cancelled": {
+        "subject": "Cancelled: {{ action }} ({{ of_action }})",
+        "summary": "{{ action }} of {{ of_action }} was cancelled{% if reason %}: {{ reason }}{% endif %}.",
+        "next": "Cancel its bookings and tell the experts and the partner.",
+    },
+    "activity_dates.reminder": {
+        "subject": "Fix the dates and place of {{ action }} by {{ due }}",
+        "summary": "{{ action }} of {{ of_action }} should have its dates and place fixed by {{ due }}, 45 days "
+                   "before it starts.",
+        "next": "Agree them with the partner, then prepare it (mieux activity fire {{ reference }} prepare).",
+    },
+    "activity_dates.due": {
+        "subject": "OVERDUE: dates and place of {{ action }} ({{ of_action }})",
+        "summary": "The dates and place of {{ action }} of {{ of_action }} were to be fixed by {{ due }}.",
+        "next": "Fix them with the partner now, or postpone the activity.",
+    },
+    "activity_report.due": {
+        "subject": "OVERDUE: report on {{ action }} ({{ of_action }})",
+        "summary": "The report on {{ action }} of {{ of_action }} was due on {{ due }}.",
+        "next": "Write it and record the activity as evaluated (mieux activity fire {{ reference }} evaluate).",
+    },
     "outbox.dead": {
         "subject": "Undeliverable alert: {{ failed_kind }} to {{ person }} by {{ channel }}",
         "summary": "An alert about {{ action }} could not be delivered to {{ person }} by {{ channel }} after "
@@ -160,7 +186,7 @@ def entry(kind: str) -> dict[str, str]:
 def render(kind: str, data: dict, *, zone: ZoneInfo, facility: str = "MIEUX", ui_url: str | None = None) -> Message:
     """The message for an alert, with times shown in `zone` (the recipient's)."""
     values = {"reason": None, "deadline": "", "state": "", "failed_kind": "", "person": "", "channel": "",
-              "attempts": "", "error": "", "delivery": "", **data}
+              "attempts": "", "error": "", "delivery": "", "of_action": "", **data}
     values["action"] = f"{data.get('reference', '')} {data.get('name', '')}".strip()
     values["state"] = str(values["state"]).replace("_", " ")
     if data.get("due_at"):

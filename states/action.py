@@ -2,10 +2,11 @@
 
 Read top to bottom: the states, the guards (each returns None or the reason it refuses), and the
 table of transitions with the roles that may fire each one. The subject a guard sees is the
-Action with the trigger's payload already applied, plus `reason`, the reason given with it.
+Action with the trigger's payload already applied, plus `reason`, the reason given with it, and
+`activities`, the Action's activities (each with its `title` and `state`).
 """
 from domain.model import EU_MEMBER_STATES, OPEN_REQUESTER_TYPES_SINCE, RequesterType
-from states.machine import StateMachine, rule
+from states.machine import StateMachine, owes, rule
 
 # -- states ------------------------------------------------------------------------------------
 REQUEST, PRE_IMPLEMENTATION, APPROVAL = "request", "pre_implementation", "approval"
@@ -54,7 +55,7 @@ def fiche_has_intervention_logic(a):
 
 
 def fiche_has_planned_activity(a):
-    planned = [x for x in (a.fiche or {}).get("activities", []) if x.get("status") != "cancelled"]
+    planned = [x for x in a.activities if x.state != "cancelled"]
     return None if planned else "the Action Fiche has no planned activity"
 
 
@@ -67,12 +68,12 @@ def decision_date_given(a):
 
 
 def activities_concluded(a):
-    """Implementation ends when nothing is left planned and something was actually delivered."""
-    activities = (a.fiche or {}).get("activities", [])
-    open_ = [x["title"] for x in activities if x.get("status", "planned") == "planned"]
+    """Implementation ends when every activity is delivered (or evaluated) or cancelled, and at
+    least one actually took place."""
+    open_ = [x.title for x in a.activities if x.state not in ("delivered", "evaluated", "cancelled")]
     if open_:
-        return f"{len(open_)} activit{'y is' if len(open_) == 1 else 'ies are'} still planned: {', '.join(open_)}"
-    if not any(x.get("status") == "delivered" for x in activities):
+        return f"{len(open_)} activit{'y is' if len(open_) == 1 else 'ies are'} still to be delivered: {', '.join(open_)}"
+    if not any(x.state in ("delivered", "evaluated") for x in a.activities):
         return "no activity was delivered"
     return None
 
@@ -148,8 +149,6 @@ RULES = [
     *[rule("resume", ON_HOLD, s, roles=TEAM, when=left_from(s), guards=[reason_given]) for s in WORKING],
 ]
 
-ACTION = StateMachine("Action", STATES, RULES, terminal=TERMINAL, owned=OWNED, editors=EDITORS)
-
 
 def bookkeeping(action, source: str, dest: str, at) -> None:
     """What a transition records on the Action besides its state (no I/O, no effects)."""
@@ -162,3 +161,15 @@ def bookkeeping(action, source: str, dest: str, at) -> None:
         action.fiche_submitted_at = at
     if dest in TERMINAL:
         action.closed_on = at.date()
+
+
+# -- what transitions owe people ----------------------------------------------------------------
+ALERTS = {
+    "register": owes("request.received", ["project_officer", "programme_manager"]),
+    "approve": owes("action.approved", ["project_officer", "programme_manager", "logistics_assistant"]),
+    "reject": owes("action.rejected", ["project_officer", "programme_manager"]),
+    "return_fiche": owes("fiche.returned", ["project_officer"]),
+}
+
+ACTION = StateMachine("Action", STATES, RULES, terminal=TERMINAL, owned=OWNED, editors=EDITORS, creation="register",
+                      bookkeeping=bookkeeping, alerts=ALERTS)

@@ -9,7 +9,9 @@ needs, then every guard is evaluated so that the refusal lists all that is missi
 
 A machine also says who may change its subject's data by hand: `owned` fields are its own
 bookkeeping (the state, where an Action on hold returns to) and are never set by hand, and
-`editors` names the roles that may set each other field, by hand or as a trigger's payload.
+`editors` names the roles that may set each other field, by hand or as a trigger's payload;
+`bookkeeping(subject, source, dest, at)` is what a transition records besides the state; and
+`alerts` are what its transitions owe people, keyed by trigger (the creation trigger included).
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,6 +21,22 @@ from transitions import Machine
 from domain.errors import GuardFailed, IllegalTransition, InvalidInput, NotPermitted
 
 Guard = Callable[[object], str | None]
+
+
+@dataclass(frozen=True)
+class Owes:
+    """The alert a transition owes: its kind (which names its template) and who is told."""
+
+    alert: str
+    tell: tuple[str, ...]
+
+
+def owes(alert: str, tell: Iterable[str]) -> Owes:
+    return Owes(alert, tuple(tell))
+
+
+def _no_bookkeeping(subject, source: str, dest: str, at) -> None:
+    subject.state_since = at
 
 
 @dataclass(frozen=True)
@@ -56,14 +74,22 @@ class StateMachine:
     """A lifecycle: states, rules and the roles each rule needs; one instance serves every subject."""
 
     def __init__(self, noun: str, states: list[str], rules: list[Rule], *, terminal: Iterable[str],
-                 owned: Iterable[str] = ("state",), editors: dict[str, Iterable[str]] | None = None):
+                 owned: Iterable[str] = ("state",), editors: dict[str, Iterable[str]] | None = None,
+                 kind: str | None = None, creation: str = "add", bookkeeping: Callable = _no_bookkeeping,
+                 alerts: dict[str, Owes] | None = None):
         self.noun = noun
+        self.kind = kind or noun.lower().replace(" ", "_")
+        self.creation = creation
+        self.bookkeeping = bookkeeping
+        self.alerts = dict(alerts or {})
         self.states = list(states)
         self.rules = list(rules)
         self.terminal = frozenset(terminal)
         self.owned = frozenset(owned)
         self.editors = {name: frozenset(roles) for name, roles in (editors or {}).items()}
         self.triggers = list(dict.fromkeys(r.trigger for r in rules))
+        self.roles = frozenset().union(*(r.roles for r in self.rules), *self.editors.values())
+        """Every role the machine names (a role relative to the subject counts only where named)."""
         self._machine = Machine(model=None, **self._definition())
 
     def _definition(self) -> dict:
@@ -87,19 +113,8 @@ class StateMachine:
 
         `subject.state` is read and, on success only, written by pytransitions.
         """
-        if trigger not in self.triggers:
-            raise IllegalTransition(f"{trigger!r} is not a trigger of the {self.noun}; "
-                                    f"the triggers are {', '.join(self.triggers)}")
         state = subject.state
-        candidates = self.rules_from(state, trigger)
-        if not candidates:
-            allowed = ", ".join(self.available(state)) or "none (it is final)"
-            raise IllegalTransition(f"cannot {trigger} {label}: it is in {state}, "
-                                    f"where the triggers are {allowed}")
-        needed = set().union(*(r.roles for r in candidates))
-        if not needed & set(roles):
-            raise NotPermitted(f"cannot {trigger} {label}: only a {' or '.join(sorted(needed))} may, "
-                               f"and the acting person is {' and '.join(sorted(roles)) or 'without a role'}")
+        candidates = self.applicable(state, trigger, label=label, roles=roles)
         chosen = [r for r in candidates if r.when is None or r.when(subject) is None]
         if not chosen:
             raise GuardFailed(f"cannot {trigger} {label}: " + "; ".join(
@@ -109,6 +124,23 @@ class StateMachine:
         if not self._machine.events[trigger].trigger(subject):
             raise AssertionError(f"pytransitions refused {trigger} from {state} after every guard held")
         return subject.state
+
+    def applicable(self, state: str, trigger: str, *, label: str, roles: Iterable[str]) -> list[Rule]:
+        """The rules `trigger` may take from `state` for a person with `roles`, or IllegalTransition or
+        NotPermitted saying why none (the checks that need no data: before any is applied)."""
+        if trigger not in self.triggers:
+            raise IllegalTransition(f"{trigger!r} is not a trigger of the {self.noun}; "
+                                    f"the triggers are {', '.join(self.triggers)}")
+        candidates = self.rules_from(state, trigger)
+        if not candidates:
+            allowed = ", ".join(self.available(state)) or "none (it is final)"
+            raise IllegalTransition(f"cannot {trigger} {label}: it is in {state}, "
+                                    f"where the triggers are {allowed}")
+        needed = set().union(*(r.roles for r in candidates))
+        if not needed & set(roles):
+            raise NotPermitted(f"cannot {trigger} {label}: only a {' or '.join(sorted(needed))} may, "
+                               f"and the acting person is {' and '.join(sorted(roles)) or 'without a role'}")
+        return candidates
 
     def check_fields(self, fields: Iterable[str], *, label: str) -> None:
         """Refuse, naming them, fields the machine keeps itself or that are no field at all."""

@@ -18,10 +18,24 @@ def _config(connection) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (creating it from nothing if need be)."""
+    """Bring the database to `revision` (creating it from nothing if need be).
+
+    On SQLite, foreign keys are off while migrations run: changing a column there rebuilds its
+    table, and dropping the old copy would otherwise fail on the rows that refer to it. The
+    references are checked once the migrations are done; a broken one stops the upgrade."""
+    sqlite = engine.dialect.name == "sqlite"
     with connected(engine) as connection:
-        command.upgrade(_config(connection), revision)
-        connection.commit()
+        if sqlite:  # before any statement: the pragma is ignored inside a transaction
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(_config(connection), revision)
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                raise RuntimeError(f"the upgrade would break {len(broken)} reference(s): {broken[:3]}")
+            connection.commit()
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def head() -> str:

@@ -1,7 +1,7 @@
 """The tables. Rows are validated before they get here (domain.schemas); these only store."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, Integer, text
+from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, Relationship, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -13,6 +13,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 _version = Column("version", Integer, nullable=False)
+_activity_version = Column("version", Integer, nullable=False)
 
 
 class Action(SQLModel, table=True):
@@ -49,11 +50,46 @@ class Action(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _version}
 
 
-class Audit(SQLModel, table=True):
-    """Append-only record of what happened to an Action (the database refuses edits)."""
+class Activity(SQLModel, table=True):
+    """One activity of an Action (a workshop, a study visit ...): a subject with its own lifecycle.
 
+    People name it by its Action and its number there, `2026-07/3`; the number is never reused."""
+
+    __table_args__ = (UniqueConstraint("action_id", "number"),)
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True)
+    number: int
+    type: str
+    title: str
+    start: date | None = None
+    end: date | None = None
+    country: str | None = None
+    city: str | None = None
+    remote: bool = False
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    planned_participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    deliverables: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    state: str = Field(index=True)
+    state_since: datetime
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_activity_version)
+
+    __mapper_args__ = {"version_id_col": _activity_version}
+
+
+class Audit(SQLModel, table=True):
+    """Append-only record of what happened to a subject (the database refuses edits).
+
+    Every row names its subject (`subject_kind`, `subject_id`: an Action, an activity ...) and the
+    Action it belongs to, so an Action's history includes its activities'."""
+
+    __table_args__ = (Index("ix_audit_subject", "subject_kind", "subject_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
+    subject_id: int
     at: datetime
     trigger: str
     from_state: str | None = None
@@ -72,11 +108,14 @@ class ReferenceCounter(SQLModel, table=True):
 
 
 class Deadline(SQLModel, table=True):
-    """A deadline of an Action: the system of record (Prefect only mirrors its timers)."""
+    """A deadline of a subject: the system of record (Prefect only mirrors its timers)."""
 
-    __table_args__ = (Index("ix_deadline_action_status", "action_id", "status"),)
+    __table_args__ = (Index("ix_deadline_action_status", "action_id", "status"),
+                      Index("ix_deadline_subject", "subject_kind", "subject_id", "status"))
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id")
+    subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
+    subject_id: int
     kind: str
     label: str
     process: str
@@ -107,6 +146,8 @@ class Timer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     deadline_id: int = Field(foreign_key="deadline.id", index=True)
     action_id: int = Field(foreign_key="action.id")
+    subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
+    subject_id: int
     point: str
     seq: int = 0
     fire_at: datetime
@@ -127,6 +168,8 @@ class Alert(SQLModel, table=True):
                             postgresql_where=text("routed_at IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True)
+    subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
+    subject_id: int | None = None
     kind: str
     source: str = Field(unique=True)
     recipients: list[str] = Field(sa_column=Column(JSON, nullable=False))

@@ -12,13 +12,13 @@ from config.facility import load_facility
 from config.policy import DEFAULT_DEADLINES, calendar, load_policy
 from config.settings import DEFAULT_FACILITY
 from domain.clock import FixedClock
+from loopback.servers import postgres_server
 from mieux.deadlines import DeadlineKeeper
 from mieux.service import ActionService
-from states.action import ACTION
+from mieux.subjects import ANCHORS, MACHINES
 from store.db import make_engine
 from store.migrate import upgrade
 from tests.helpers import T0
-from tests.servers import postgres_server
 
 STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -90,7 +90,7 @@ def engine(database_url):
 
 @pytest.fixture(scope="session")
 def policy(facility):
-    return load_policy(DEFAULT_DEADLINES, machine=ACTION, facility=facility)
+    return load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility)
 
 
 @pytest.fixture(scope="session")

@@ -19,13 +19,14 @@ from typing import Annotated
 import typer
 
 from domain.errors import MieuxError
-from mieux.cli import actions, deadlines, outbox, portfolio, requests, sweep
+from mieux.cli import actions, activities, deadlines, outbox, portfolio, requests, sweep
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
 app = sub_app("mieux-engine: every MIEUX Action a state machine that keeps its own clock.")
 app.add_typer(requests.app, name="request")
 app.add_typer(actions.app, name="action")
+app.add_typer(activities.app, name="activity")
 app.add_typer(actions.machine_app, name="machine")
 app.add_typer(portfolio.app, name="portfolio")
 app.add_typer(outbox.app, name="outbox")
@@ -48,7 +49,7 @@ def init(ctx: typer.Context) -> None:
 @app.command()
 def demo(ctx: typer.Context) -> None:
     """Initialise the store, load the bundled portfolio, walk a new request through its lifecycle, report."""
-    from mieux.demo import run_demo
+    from mieux.cli.demo import run_demo
 
     run_demo(runtime(ctx).settings, echo=typer.echo)
 

@@ -9,7 +9,7 @@ from mieux.cli.common import As, Json, Reason, Runtime, parse_date, read_structu
 from mieux.render import as_json, local, table
 
 app = sub_app("Look at Actions and move them through their lifecycle.")
-machine_app = sub_app("The Action state machine itself.")
+machine_app = sub_app("The state machines themselves (the Action's, the activity's).")
 Opt = typer.Option
 Ref = Annotated[str, typer.Argument(help="The Action's reference, e.g. 2026-03.")]
 Version = Annotated[Optional[int], Opt("--if-version", min=1, max=2_147_483_647,
@@ -84,8 +84,6 @@ def update(
     officer: Annotated[Optional[str], Opt(help="Assign a project officer.")] = None,
     focal_point: Annotated[Optional[str], Opt(help="Focal point at the partner.")] = None,
     fiche: Annotated[Optional[Path], Opt(help="Replace the Action Fiche with this JSON/YAML file.")] = None,
-    activity: Annotated[Optional[list[str]], Opt(help="N=STATUS: set planned activity N (from 1) to planned, "
-                                                 "delivered or cancelled (repeatable).")] = None,
     set_: Annotated[Optional[list[str]], Opt("--set", help="FIELD=VALUE for another field a person may change "
                                              "(repeatable); the machine's own fields are never set by hand.")] = None,
     reason: Reason = None, actor: As = None, if_version: Version = None, json_: Json = False,
@@ -101,13 +99,8 @@ def update(
     data |= {k: v for k, v in {"project_officer": officer, "focal_point": focal_point}.items() if v is not None}
     if fiche:
         data["fiche"] = read_structured(fiche)
-    expected = if_version
-    if activity:
-        current = rt.service.get(reference)
-        expected = current.version if expected is None else expected
-        data["fiche"] = _with_statuses(data.get("fiche") or current.fiche or {}, activity)
     action = rt.service.update(reference, validated(ActionChanges, data, "update"), actor=who, reason=reason,
-                               expected_version=expected)
+                               expected_version=if_version)
     if json_:
         show(rt, action, as_json=True)
     else:
@@ -116,23 +109,25 @@ def update(
 
 @app.command("history")
 def history(ctx: typer.Context, reference: Ref, json_: Json = False) -> None:
-    """The audit trail: every transition, import and edit, oldest first."""
+    """The audit trail of the Action and its activities: every transition, import and edit, oldest first."""
     rt = runtime(ctx)
     entries = rt.service.history(reference)
+    keys = rt.service.subject_keys(reference)
     if json_:
-        typer.echo(as_json([e.model_dump(exclude={"id", "action_id"}) for e in entries]))
+        typer.echo(as_json([{"subject": keys.get((e.subject_kind, e.subject_id))}
+                            | e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
         return
-    typer.echo(table(["when", "trigger", "from", "to", "by", "reason"],
-                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason]
-                      for e in entries]))
+    typer.echo(table(["when", "subject", "trigger", "from", "to", "by", "reason"],
+                     [[local(e.at, rt.zone), keys.get((e.subject_kind, e.subject_id)), e.trigger, e.from_state,
+                       e.to_state, e.actor, e.reason] for e in entries]))
 
 
 @machine_app.command("diagram")
-def diagram() -> None:
-    """The Action state machine as Mermaid text, drawn from the machine itself."""
-    from states.action import ACTION
+def diagram(name: Annotated[str, typer.Argument(help="Which machine: action or activity.")] = "action") -> None:
+    """A state machine as Mermaid text, drawn from the machine itself."""
+    from mieux.subjects import kind
 
-    typer.echo(ACTION.mermaid())
+    typer.echo(kind(name).machine.mermaid())
 
 
 def summary(action) -> dict:
@@ -142,12 +137,14 @@ def summary(action) -> dict:
 
 
 def show(rt: Runtime, action, *, as_json: bool) -> None:
-    """One Action in full, with the triggers that apply now."""
+    """One Action in full, with its activities and the triggers that apply now."""
+    from mieux.cli.activities import public, where
     from states.action import ACTION
 
     available = ACTION.available(action.state)
+    activities = rt.service.activities(action.reference)
     if as_json:
-        typer.echo(as_json_text(action, available))
+        typer.echo(as_json_text(action, available, [public(action.reference, a) for a in activities]))
         return
     fields = {name: getattr(action, name) for name in type(action).model_fields if name not in ("id", "fiche")}
     fields["countries"] = " ".join(action.countries)
@@ -157,15 +154,14 @@ def show(rt: Runtime, action, *, as_json: bool) -> None:
     fiche = action.fiche or {}
     typer.echo(f"{'fiche objective':24} {fiche.get('objective') or '-'}")
     typer.echo(f"{'fiche intervention logic':24} {fiche.get('intervention_logic') or '-'}")
-    for n, a in enumerate(fiche.get("activities", []), 1):
-        when = " to ".join(filter(None, [a.get("start"), a.get("end")])) or "dates to be set"
-        typer.echo(f"  activity {n}: [{a.get('status', 'planned')}] {a['type']} {a['title']!r}, {when}, "
-                   f"{a.get('place') or 'place to be set'}")
+    for a in activities:
+        when = " to ".join(str(d) for d in (a.start, a.end) if d) or "dates to be set"
+        typer.echo(f"  activity {action.reference}/{a.number}: [{a.state}] {a.type} {a.title!r}, {when}, {where(a)}")
     typer.echo(f"{'triggers now':24} {', '.join(available) or 'none (final)'}")
 
 
-def as_json_text(action, available: list[str]) -> str:
-    return as_json(action.model_dump(exclude={"id"}) | {"available_triggers": available})
+def as_json_text(action, available: list[str], activities: list[dict]) -> str:
+    return as_json(action.model_dump(exclude={"id"}) | {"activities": activities, "available_triggers": available})
 
 
 def _pair(item: str, option: str) -> tuple[str, str]:
@@ -173,14 +169,3 @@ def _pair(item: str, option: str) -> tuple[str, str]:
     if not sep or not name:
         raise InvalidInput(f"{option} {item!r}: expected FIELD=VALUE")
     return name.strip(), value
-
-
-def _with_statuses(fiche: dict, items: list[str]) -> dict:
-    activities = [dict(a) for a in fiche.get("activities", [])]
-    for item in items:
-        number, status = _pair(item, "--activity")
-        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= len(activities):
-            raise InvalidInput(f"--activity {item}: the fiche has {len(activities)} planned activities, "
-                               f"number them from 1")
-        activities[int(number) - 1]["status"] = status
-    return {**fiche, "activities": activities}

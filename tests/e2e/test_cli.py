@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import typer
 
+from loopback.servers import free_port
 from mieux.cli import app
 from states.action import ACTION
-from tests.servers import free_port
 
 MIEUX = Path(sys.executable).parent / "mieux"
 TIMEOUT = 120
@@ -169,6 +169,7 @@ def write(path: Path, text: str) -> Path:
 
 # -- usage -------------------------------------------------------------------------------------
 NAMED = [[], ["request", "add"], ["action", "list"], ["action", "show"], ["action", "fire"], ["action", "update"],
+         ["activity", "add"], ["activity", "list"], ["activity", "show"], ["activity", "fire"], ["activity", "update"],
          ["action", "history"], ["machine", "diagram"], ["portfolio", "import"], ["portfolio", "export"],
          ["report"], ["init"], ["demo"], ["sweep"]]
 
@@ -249,14 +250,15 @@ def test_a_fiche_from_yaml_moves_the_action_to_approval_where_only_the_psg_may_a
     fiche = write(tmp_path / "fiche.yaml", FICHE_YAML)
     submitted = store("action", "fire", reference, "submit_fiche", "--fiche", str(fiche), "--as", "lea").ok()
     assert "pre_implementation -> approval (submit_fiche by lea)" in submitted.out
-    approve, update = store.many(["action", "fire", reference, "approve", "--as", "ana"],
-                                 ["action", "update", reference, "--activity", "1=delivered", "--as", "ana", "--json"])
+    approve, listed = store.many(["action", "fire", reference, "approve", "--as", "ana"],
+                                 ["activity", "list", reference, "--json"])
     approve.refused_in_one_line("only a psg_member may", "the acting person is project_officer")
     shown = store("action", "show", reference, "--json").json()
-    assert shown == update.json()
+    assert shown["activities"] == listed.json()
     assert shown["state"] == "approval"
     assert shown["fiche"]["objective"] == "Support the national labour migration strategy"
-    assert [(a["title"], a["status"]) for a in shown["fiche"]["activities"]] == [("Kick-off workshop", "delivered")]
+    assert [(a["activity"], a["title"], a["state"], a["city"]) for a in shown["activities"]] == [
+        (f"{reference}/1", "Kick-off workshop", "planned", "Accra")]
 
 
 # -- bad input ----------------------------------------------------------------------------------
@@ -375,7 +377,8 @@ def test_the_demo_runs_in_an_empty_data_directory_reports_and_runs_a_sweep_on_pr
     port = free_port()
     run = Cli(tmp_path, data_dir=tmp_path / "data", prefect_port=port)("demo").ok()
     for fragment in ("refused", "implementation", "Requests received", "timer(s) scheduled as Prefect flow runs",
-                     f"Prefect UI (up while this runs): http://127.0.0.1:{port}", " · psg decision due"):
+                     f"Prefect UI (up while this runs): http://127.0.0.1:{port}",
+                     "/1 Review of the draft strategy · activity dates due"):  # 45 days before its start: in 5
         assert fragment in run.out, run
     assert (tmp_path / "data" / "mieux.db").exists()
     assert "Traceback" not in run.out + run.err

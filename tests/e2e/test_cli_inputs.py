@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from loopback.servers import free_port
 from tests.e2e.test_cli import HEADER, PASSWORD, REQUEST_FLAGS, Cli, Run, registered, write
-from tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from loopback.receivers import SmtpServer
 from tests.e2e.test_cli import HEADER, REQUEST_FLAGS, Cli, registered, write
-from tests.receivers import SmtpServer
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port
+from loopback.servers import free_port
 
 pytestmark = pytest.mark.slow
 MIEUX = str(Path(sys.executable).parent / "mieux")
@@ -71,8 +71,8 @@ def stop(process: subprocess.Popen) -> str:
 
 def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_doubled(tmp_path):
     port, data = free_port(), tmp_path / "data"
-    env = initialised_engine(data, port, MIEUX_SWEEP_SECONDS="5", MIEUX_ACTOR="ana",
-                             PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+    env = initialised_engine(data, port, MIEUX_SWEEP_SECONDS="5", MIEUX_ACTOR="ana", MIEUX_MIRROR_HORIZON_DAYS="90",
+                             PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")  # the watch timer is 60 days away
     portfolio = tmp_path / "p.csv"
     received = date.today() - timedelta(days=40)
     portfolio.write_text(f"{HEADER}\n{received.year}-01,Ghana,Ghana Immigration Service,national_authority,GH,"

@@ -1,7 +1,7 @@
 """Real receivers for alert tests: an SMTP server and a chat webhook on loopback, and the channels file."""
 import pytest
 
-from tests.receivers import CHAT_TOKEN, SMTP_PASSWORD, HttpReceiver, SmtpServer
+from loopback.receivers import CHAT_TOKEN, SMTP_PASSWORD, HttpReceiver, SmtpServer
 
 
 @pytest.fixture

@@ -66,7 +66,8 @@ def test_submitting_the_fiche_in_time_records_met_and_cancels_the_rest(engine, s
     fiche = rows(engine, Deadline, kind="fiche")[0]
     assert (fiche.status, fiche.stopped_by) == ("met", "submit_fiche")
     assert {t.status for t in rows(engine, Timer, deadline_id=fiche.id)} == {"cancelled"}
-    assert [d.kind for d in rows(engine, Deadline, status="pending")] == ["psg_decision", "watch_approval"]
+    assert [d.kind for d in rows(engine, Deadline, status="pending", subject_kind="action")] == [
+        "psg_decision", "watch_approval"]
     clock.advance(days=30)
     sweep()
     assert all(not a.kind.startswith("fiche") for a in rows(engine, Alert))

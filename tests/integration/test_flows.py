@@ -33,7 +33,7 @@ def prefect(prefect_api):
 @pytest.fixture
 def app(sqlite_url, clock):
     clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
-    built = bootstrap(Settings(database_url=sqlite_url), clock=clock)
+    built = bootstrap(Settings(database_url=sqlite_url, mirror_horizon_days=60), clock=clock)  # every timer here
     runtime.install(built)
     yield built
     runtime.install(None)
@@ -41,9 +41,14 @@ def app(sqlite_url, clock):
 
 
 def runs_tagged(client, tag: str):
+    """The runs of this test's own store (the harness is shared by every test) with `tag`."""
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
 
-    return sorted(client.read_flow_runs(flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag]))),
+    from flows.mirror import installation_id
+
+    with transaction(runtime.current().engine) as session:
+        mine = f"installation:{installation_id(session)}"
+    return sorted(client.read_flow_runs(flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[tag, mine]))),
                   key=lambda r: r.name)
 
 
@@ -77,6 +82,31 @@ def test_runs_are_cancelled_not_deleted_when_the_action_moves_on(prefect, app):
     assert states["psg decision due"] == "SCHEDULED"
 
 
+def test_postponing_an_activity_cancels_the_runs_of_its_old_deadline_and_schedules_the_new(prefect, app):
+    from domain.activities import ActivityChanges, ActivityIn
+    from flows.deadlines import sweep
+
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    row = app.service.add_activity(reference, ActivityIn(type="workshop", title="Border workshop",
+                                                         start=date(2026, 5, 18), end=date(2026, 5, 20)), actor="ana")
+    key = f"{reference}/{row.number}"
+    sweep()
+
+    def runs():
+        return runs_tagged(prefect, f"activity:{key}")
+
+    before = {r.name: r.state.type.value for r in runs()}
+    assert before == {f"{key} Border workshop · activity dates due": "SCHEDULED",
+                      f"{key} Border workshop · activity dates reminder": "SCHEDULED"}
+    app.service.transition("activity", key, "postpone", actor="ana", reason="the minister is away",
+                           changes=ActivityChanges(start=date(2026, 6, 1), end=date(2026, 6, 3)))
+    assert sweep()["cancelled"] == 2
+    assert sorted((r.state.type.value, r.expected_start_time.date()) for r in runs()) == [
+        ("CANCELLED", date(2026, 3, 27)), ("CANCELLED", date(2026, 4, 3)),  # 5 working days and 45 days before 18 May
+        ("SCHEDULED", date(2026, 4, 10)), ("SCHEDULED", date(2026, 4, 17))]  # the same before 1 June
+    assert all("subject:activity" in r.tags for r in runs())
+
+
 def test_a_timer_run_and_the_sweep_together_fire_a_deadline_once(prefect, app, clock):
     from flows.deadlines import deadline_timer, sweep
 
@@ -92,6 +122,7 @@ def test_a_timer_run_and_the_sweep_together_fire_a_deadline_once(prefect, app, c
 
 
 def test_admins_fire_triggers_from_the_ui_with_the_same_guards_and_roles(prefect, app):
+    from domain.schemas import ActionChanges
     from flows.admin import Trigger, fire_trigger, register_request
 
     registered = register_request(request=request(received_on=date(2026, 3, 2)), acting_person="ana")
@@ -105,8 +136,8 @@ def test_admins_fire_triggers_from_the_ui_with_the_same_guards_and_roles(prefect
     assert app.service.get(reference).state == "pre_implementation"
     assert {t.value for t in Trigger} >= {"accept", "approve", "resume"}
     # the form's data fields need their roles too: a project officer cannot record the PSG's decision
-    state = fire_trigger(reference, Trigger.suspend, "ana", reason="x", psg_decision_on=date(2026, 3, 20),
-                         return_state=True)
+    state = fire_trigger(reference, Trigger.suspend, "ana", reason="x",
+                         action_data=ActionChanges(psg_decision_on=date(2026, 3, 20)), return_state=True)
     with pytest.raises(NotPermitted, match=r"psg_decision_on \(only a psg_member may\)"):
         state.result()
     refused = register_request(request=request(received_on=date(2026, 3, 2)), acting_person="sofia",
@@ -163,3 +194,45 @@ def test_a_timer_run_that_prefect_starts_a_little_early_waits_for_its_timer(pref
     finally:
         runtime.install(None)
         built.engine.dispose()
+
+
+def test_only_timers_within_the_horizon_become_runs_and_the_next_sweep_takes_those_that_enter_it(
+        prefect, sqlite_url, clock):
+    from datetime import timedelta
+
+    from sqlalchemy import func, insert
+
+    from flows.mirror import mirror_timers
+    from store.tables import Deadline
+
+    clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
+    app = bootstrap(Settings(database_url=sqlite_url), clock=clock)  # the default horizon: 7 days
+    runtime.install(app)
+    try:
+        reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+        action_id = app.service.get(reference).id
+        with transaction(app.engine) as session:  # 10,000 future timers, one every 1.5 hours over 625 days
+            session.execute(insert(Deadline), [{"action_id": action_id, "subject_kind": "action", "subject_id": action_id,
+                                                "kind": "watch_on_hold", "label": "bulk", "process": "pre_implementation",
+                                                "due_at": clock.now() + timedelta(days=700), "status": "pending",
+                                                "started_at": clock.now()}])
+            bulk = session.exec(select(Deadline.id).where(Deadline.label == "bulk")).one()
+            session.execute(insert(Timer), [
+                {"deadline_id": bulk, "action_id": action_id, "subject_kind": "action", "subject_id": action_id,
+                 "point": "due", "seq": n, "fire_at": clock.now() + timedelta(hours=1.5 * (n + 1)), "tell": [],
+                 "status": "pending"} for n in range(10_000)])
+
+        def mirrored() -> int:
+            with transaction(app.engine) as session:
+                return session.exec(select(func.count()).select_from(Timer).where(Timer.mirrored == "scheduled")).one()
+
+        scheduled = [mirror_timers(app, prefect)[0]]
+        while scheduled[-1]:
+            scheduled.append(mirror_timers(app, prefect)[0])
+        assert sum(scheduled) == mirrored() == 7 * 16  # 16 a day within 7 days; the fiche's are 14 and 21 days away
+        clock.advance(days=1)
+        assert mirror_timers(app, prefect)[0] == 16  # one more day entered the horizon
+        assert mirrored() == 8 * 16
+    finally:
+        runtime.install(None)
+        app.engine.dispose()

@@ -6,11 +6,11 @@ from sqlmodel import select
 
 from config.settings import Settings
 from domain.schemas import ActionChanges
+from loopback.receivers import CHAT_TOKEN
 from mieux.bootstrap import bootstrap
 from store.db import transaction
 from store.tables import Delivery
 from tests.helpers import FICHE, request
-from tests.receivers import CHAT_TOKEN
 
 UTC = timezone.utc
 @pytest.fixture
@@ -75,3 +75,34 @@ def test_a_person_who_chose_no_channel_we_have_waits_in_the_outbox_instead_of_fa
         waiting = session.exec(select(Delivery).where(Delivery.channel == "chat")).all()
     assert before == 0 and waiting and {d.status for d in waiting} == {"pending"}
     assert {d.attempts for d in waiting} == {0}
+
+
+def test_an_alert_for_someone_the_directory_does_not_know_fails_visibly_on_its_delivery(app, smtp):
+    from store.tables import Alert
+
+    action = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana")
+    app.outbox.dispatch()
+    with transaction(app.engine) as session:
+        session.add(Alert(action_id=action.id, subject_id=action.id, kind="request.received", source="test:ghost",
+                          recipients=["ghost"], urgent=True, created_at=app.clock.now(),
+                          data={"reference": action.reference, "name": action.name}))
+    done = app.outbox.dispatch()
+    assert (done.routed, done.sent, done.failed) == (1, 0, 1)
+    with transaction(app.engine) as session:
+        [ghost] = session.exec(select(Delivery).where(Delivery.person == "ghost")).all()
+    assert (ghost.status, ghost.last_error) == ("pending", "the directory knows no person 'ghost'")
+
+
+def test_a_cancelled_activity_is_emailed_with_its_action_named(app, smtp):
+    from domain.activities import ActivityIn
+
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    app.service.fire(reference, "accept", actor="ana")
+    row = app.service.add_activity(reference, ActivityIn(type="workshop", title="Kick-off workshop"), actor="ana")
+    app.outbox.dispatch()
+    smtp.inbox.clear()
+    app.service.transition("activity", f"{reference}/{row.number}", "cancel", actor="pieter", reason="elections")
+    app.outbox.dispatch()
+    mail = next(m for m in smtp.inbox if m.recipients == ["marta.kowalska@mieux.example"])
+    assert mail.subject == f"[MIEUX] Cancelled: {reference}/1 Kick-off workshop ({reference} Ghana II)"
+    assert "was cancelled: elections." in mail.part("plain")

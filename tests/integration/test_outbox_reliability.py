@@ -25,13 +25,13 @@ from sqlmodel import select
 
 from config.settings import Settings
 from domain.clock import FixedClock, SystemClock
+from loopback.receivers import CHAT_TOKEN, SMTP_PASSWORD
 from mieux.bootstrap import bootstrap
 from notifications.outbox import Dispatched, OutboxPolicy
 from store.db import transaction
 from store.tables import Alert, Delivery
 from tests.conftest import fresh_database_url
 from tests.helpers import request
-from tests.receivers import CHAT_TOKEN, SMTP_PASSWORD
 
 UTC = timezone.utc
 pytestmark = [

@@ -6,7 +6,7 @@ import pytest
 
 from domain.errors import ImportRejected, InvalidInput, NotPermitted
 from domain.portfolio import HEADER
-from mieux.demo import PORTFOLIO
+from mieux.cli.demo import PORTFOLIO
 from mieux.portfolio import export_portfolio, import_portfolio, report
 from mieux.service import ActionService
 from store.db import make_engine

@@ -19,7 +19,8 @@ from domain.errors import IllegalTransition, NotPermitted, Refused
 from domain.model import RequesterType, Role
 from domain.schemas import ActionChanges
 from mieux.service import ActionService
-from states.action import ACTION, WORKING
+from states.action import ACTION, REQUEST, WORKING
+from states.activity import ACTIVITY as ACTIVITY_MACHINE
 from store.db import make_engine
 from tests.helpers import ACTOR, FICHE, PATHS, STEPS, T0, new_action_in
 
@@ -82,36 +83,72 @@ def test_random_trigger_sequences_keep_audit_trail_state_and_version_consistent(
                 assert service.get(reference).model_dump() == before.model_dump(), "a refusal wrote something"
             states.append(service.get(reference).state)
         action = service.get(reference)
-        history = service.history(reference)
+        history = service.subject_history("action", reference)
     event(f"ended in {action.state}")
-
-    # (1) the audit trail replays, from `register`, to the current state, along rows of the table
-    assert (history[0].trigger, history[0].from_state, history[0].to_state) == ("register", None, "request")
-    for previous, entry in zip(history, history[1:]):
-        assert entry.from_state == previous.to_state, f"{entry.trigger} did not start where {previous.trigger} ended"
-        assert any(r.dest == entry.to_state for r in ACTION.rules_from(entry.from_state, entry.trigger)), \
-            f"{entry.from_state} --{entry.trigger}--> {entry.to_state} is not a row of the table"
-    assert history[-1].to_state == action.state == states[-1]
-
-    # (2) terminal states stay terminal: nothing is audited after reaching one, the state never moves
-    ended = next((i for i, entry in enumerate(history) if entry.to_state in ACTION.terminal), None)
-    if ended is not None:
-        assert ended == len(history) - 1, [h.trigger for h in history[ended:]]
-    first_terminal = next((i for i, s in enumerate(states) if s in ACTION.terminal), None)
-    if first_terminal is not None:
-        assert set(states[first_terminal:]) == {states[first_terminal]}
-
-    # (3) register and each successful fire write one audit row and one version each
+    assert_replays(ACTION, history, "register", REQUEST, states)
+    # register and each successful fire write one audit row and one version each
     assert action.version == len(history)
 
 
+def assert_replays(machine, history, creation: str, first: str, states: list[str]) -> None:
+    """The laws of a subject's history, for any machine: (1) it replays from its creation to the
+    current state along rows of the table; (2) terminal states stay terminal."""
+    assert (history[0].trigger, history[0].from_state, history[0].to_state) == (creation, None, first)
+    moves = [h for h in history if h.trigger not in ("update", "replan")]
+    for previous, entry in zip(moves, moves[1:]):
+        assert entry.from_state == previous.to_state, f"{entry.trigger} did not start where {previous.trigger} ended"
+        assert any(r.dest == entry.to_state for r in machine.rules_from(entry.from_state, entry.trigger)), \
+            f"{entry.from_state} --{entry.trigger}--> {entry.to_state} is not a row of the table"
+    assert history[-1].to_state == states[-1]
+    ended = next((i for i, entry in enumerate(moves) if entry.to_state in machine.terminal), None)
+    if ended is not None:
+        assert ended == len(moves) - 1, [h.trigger for h in moves[ended:]]
+    first_terminal = next((i for i, s in enumerate(states) if s in machine.terminal), None)
+    if first_terminal is not None:
+        assert set(states[first_terminal:]) == {states[first_terminal]}
+
+
+ACTIVITY_DATA = {"postpone": {"start": "2026-07-06", "end": "2026-07-08"}, "prepare": {"city": "Accra"}}
+ACTIVITY_ACTORS = ["ana", "jonas", "lea", "marta", "pieter", "sofia"]  # jonas is not the Action's officer
+
+
+@settings(max_examples=40, deadline=None)
+@given(length=st.integers(0, 20), data=st.data())
+def test_random_activity_trigger_sequences_keep_its_audit_trail_and_state_consistent(sqlite_template, facility,
+                                                                                    length, data):
+    from domain.activities import ActivityChanges, ActivityIn
+
+    with fresh_service(sqlite_template, facility) as service:
+        reference = new_action_in(service, "implementation")
+        service.add_activity(reference, ActivityIn(type="workshop", title="Training", start=date(2026, 6, 1),
+                                                   end=date(2026, 6, 3), country="GH"), actor="ana")
+        key = f"{reference}/2"
+        states = [service.subject("activity", key).state]
+        for _ in range(length):
+            trigger = data.draw(st.sampled_from(ACTIVITY_MACHINE.available(states[-1]) or ACTIVITY_MACHINE.triggers)
+                                | st.sampled_from(ACTIVITY_MACHINE.triggers), label="trigger")
+            actor = data.draw(st.sampled_from(ACTIVITY_ACTORS), label="actor")
+            changes = ActivityChanges.model_validate(data.draw(st.sampled_from([ACTIVITY_DATA.get(trigger, {}), {}])))
+            service.clock.advance(days=data.draw(st.integers(0, 40), label="days later"))
+            before = service.subject("activity", key).model_dump()
+            try:
+                service.transition("activity", key, trigger, actor=actor, reason=data.draw(st.sampled_from(["r", None])),
+                                   changes=changes)
+                event(f"fired {trigger}")
+            except Refused:
+                assert service.subject("activity", key).model_dump() == before, "a refusal wrote something"
+            states.append(service.subject("activity", key).state)
+        history = service.subject_history("activity", key)
+    event(f"ended in {states[-1]}")
+    assert_replays(ACTIVITY_MACHINE, history, "add", "planned", states)
+
+
 # -- the machine alone -------------------------------------------------------------------------
-ACTIVITY = st.fixed_dictionaries({"title": st.sampled_from(["Workshop", "Study visit"]),
-                                  "status": st.sampled_from(["planned", "delivered", "cancelled"])})
+ACTIVITY_ROWS = st.builds(SimpleNamespace, title=st.sampled_from(["Workshop", "Study visit"]),
+                          state=st.sampled_from(ACTIVITY_MACHINE.states))
 FICHES = st.none() | st.just(FICHE) | st.fixed_dictionaries(
     {}, optional={"objective": st.sampled_from(["", "An objective"]),
-                  "intervention_logic": st.sampled_from(["", "A logic"]),
-                  "activities": st.lists(ACTIVITY, max_size=3)})
+                  "intervention_logic": st.sampled_from(["", "A logic"])})
 
 
 def maybe(value) -> st.SearchStrategy:
@@ -136,6 +173,7 @@ SUBJECTS = st.builds(
     lessons_learnt=maybe("Start the logistics early"),
     suspended_from=st.sampled_from(WORKING) | st.none(),
     to=st.none() | st.sampled_from(ACTION.states),
+    activities=st.lists(ACTIVITY_ROWS, max_size=3),
 )
 
 

@@ -180,7 +180,9 @@ def test_updates_are_audited_without_moving_the_action(service):
     entry = service.history(reference)[-1]
     assert (entry.trigger, entry.from_state, entry.to_state, entry.actor) == (
         "update", "pre_implementation", "pre_implementation", "lea")
-    assert updated.fiche["activities"][0]["title"] == "Kick-off workshop"
+    assert updated.fiche["objective"] == FICHE["objective"]  # the activities it lists become records
+    assert [(a.number, a.title, a.state) for a in service.activities(reference)] == [
+        (1, "Kick-off workshop", "delivered")]
     with pytest.raises(InvalidInput, match="nothing to change"):
         service.update(reference, ActionChanges(), actor="lea")
 
@@ -210,7 +212,7 @@ def test_effects_write_in_the_same_transaction_and_observers_hear_after_commit(e
         effects_ran.append(event.trigger)
         if event.trigger == "withdraw":
             raise RuntimeError("the deadline table is unavailable")
-        session.add(Audit(action_id=action.id, at=event.at, trigger="effect", from_state=event.dest,
+        session.add(Audit(action_id=action.id, subject_id=action.id, at=event.at, trigger="effect", from_state=event.dest,
                           to_state=event.dest, actor="engine"))
 
     service = ActionService(engine=engine, facility=facility, clock=clock, effects=[effect],

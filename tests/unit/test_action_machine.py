@@ -1,4 +1,5 @@
-"""The Action machine on its own: every (state, trigger) pair, every guard, every role rule."""
+"""The Action machine on its own: the laws of every machine (every (state, trigger) pair, every
+guard, every role rule: tests/unit/machine_laws.py), then what is particular to the Action."""
 from datetime import date
 from types import SimpleNamespace
 
@@ -6,10 +7,14 @@ import pytest
 
 from domain.errors import GuardFailed, IllegalTransition, InvalidInput, NotPermitted
 from domain.model import Role
-from states.action import ACTION, RULES, STATES, TERMINAL
+from states.action import ACTION
+from tests.unit.machine_laws import machine_laws
 
-FICHE_OK = {"objective": "o", "intervention_logic": "l",
-            "activities": [{"type": "workshop", "title": "Kick-off", "status": "delivered"}]}
+FICHE_OK = {"objective": "o", "intervention_logic": "l"}
+
+
+def activity(state: str, title: str = "Kick-off") -> SimpleNamespace:
+    return SimpleNamespace(title=title, state=state)
 
 
 def subject(state: str, **changes) -> SimpleNamespace:
@@ -18,7 +23,7 @@ def subject(state: str, **changes) -> SimpleNamespace:
                 received_on=date(2026, 2, 27), project_officer="ana", forwarded_to="MPF", fiche=FICHE_OK,
                 psg_comments="sharpen the objective", psg_decision_on=date(2026, 3, 20),
                 monitoring_completed_on=date(2026, 9, 1), final_report="report", lessons_learnt="lessons",
-                suspended_from="approval", to=None)
+                suspended_from="approval", to=None, activities=[activity("delivered")])
     return SimpleNamespace(**{**data, **changes})
 
 
@@ -35,66 +40,23 @@ BREAK = {
     "facility_named": {"forwarded_to": None},
     "fiche_has_objective": {"fiche": fiche(objective=None)},
     "fiche_has_intervention_logic": {"fiche": fiche(intervention_logic="")},
-    "fiche_has_planned_activity": {"fiche": fiche(activities=[{"type": "workshop", "title": "x",
-                                                               "status": "cancelled"}])},
+    "fiche_has_planned_activity": {"activities": [activity("cancelled", "x")]},
     "psg_comments_given": {"psg_comments": None},
     "decision_date_given": {"psg_decision_on": None},
-    "activities_concluded": {"fiche": fiche(activities=[{"type": "workshop", "title": "Kick-off",
-                                                         "status": "planned"}])},
+    "activities_concluded": {"activities": [activity("planned")]},
     "monitoring_done": {"monitoring_completed_on": None},
     "final_report_recorded": {"final_report": None},
     "lessons_recorded": {"lessons_learnt": None},
 }
-ROLES = {rule: sorted(rule.roles)[:1] for rule in RULES}
-PAIRS = [(state, trigger) for state in STATES for trigger in ACTION.triggers]
 
 
-def legal_rule(state: str, trigger: str):
-    rules = ACTION.rules_from(state, trigger)
-    return next((r for r in rules if r.when is None or r.when(subject(state)) is None), None) if rules else None
-
-
-@pytest.mark.parametrize("state,trigger", PAIRS, ids=[f"{s}-{t}" for s, t in PAIRS])
-def test_every_state_and_trigger_pair_moves_or_is_refused_as_the_table_says(state, trigger):
-    action = subject(state)
-    rule = legal_rule(state, trigger)
-    if rule is None:
-        with pytest.raises(IllegalTransition, match=f"cannot {trigger} 2026-01 Ghana II: it is in {state}"):
-            ACTION.fire(action, trigger, label="2026-01 Ghana II", roles=list(Role))
-        assert action.state == state
-    else:
-        assert ACTION.fire(action, trigger, label="x", roles=ROLES[rule]) == rule.dest
-        assert action.state == rule.dest
-
-
-GUARDED = [(rule, guard) for rule in RULES for guard in rule.guards]
-
-
-@pytest.mark.parametrize("rule,guard", GUARDED,
-                         ids=[f"{r.trigger}-from-{r.source[0]}-{g.__name__}" for r, g in GUARDED])
-def test_each_guard_refuses_with_its_own_reason_and_the_state_stays(rule, guard):
-    state = rule.source[0]
-    action = subject(state, **BREAK[guard.__name__])
-    if state == "on_hold":
+def aim(action, rule) -> None:
+    """Resume chooses its row by where the Action left: make it the rule's destination."""
+    if action.state == "on_hold":
         action.suspended_from = rule.dest
-    with pytest.raises(GuardFailed) as refused:
-        ACTION.fire(action, rule.trigger, label="2026-01 Ghana II", roles=ROLES[rule])
-    assert refused.value.reasons == [guard(action)]
-    assert str(refused.value) == f"cannot {rule.trigger} 2026-01 Ghana II: {guard(action)}"
-    assert action.state == state
 
 
-@pytest.mark.parametrize("rule", RULES, ids=[f"{r.trigger}-to-{r.dest}" for r in RULES])
-def test_a_person_without_the_triggers_role_is_refused_and_the_state_stays(rule):
-    state = rule.source[0]
-    action = subject(state, suspended_from=rule.dest if state == "on_hold" else None)
-    with pytest.raises(NotPermitted, match=f"only a {' or '.join(sorted(rule.roles))} may"):
-        ACTION.fire(action, rule.trigger, label="x", roles=["logistics_assistant"])
-    assert action.state == state
-
-
-def test_every_guard_is_covered_by_a_way_to_break_it():
-    assert {g.__name__ for r in RULES for g in r.guards} == set(BREAK)
+globals().update(machine_laws(ACTION, subject, BREAK, aim))
 
 
 def test_only_a_psg_member_may_approve_even_a_programme_manager_may_not():
@@ -105,7 +67,7 @@ def test_only_a_psg_member_may_approve_even_a_programme_manager_may_not():
 
 
 def test_a_refusal_lists_every_missing_condition_at_once():
-    action = subject("pre_implementation", fiche={"activities": []})
+    action = subject("pre_implementation", fiche={}, activities=[])
     with pytest.raises(GuardFailed) as refused:
         ACTION.fire(action, "submit_fiche", label="x", roles=["project_officer"])
     assert refused.value.reasons == ["the Action Fiche has no objective", "the Action Fiche has no intervention logic",
@@ -171,18 +133,3 @@ def test_every_field_a_person_may_set_has_editors_and_none_is_owned_by_the_machi
 def test_an_unknown_trigger_is_refused_naming_the_real_ones():
     with pytest.raises(IllegalTransition, match="'to_closed' is not a trigger of the Action; the triggers are accept"):
         ACTION.fire(subject("request"), "to_closed", label="x", roles=["admin"])
-
-
-@pytest.mark.parametrize("state", TERMINAL)
-def test_terminal_states_have_no_way_out(state):
-    assert ACTION.available(state) == []
-
-
-def test_the_diagram_is_drawn_from_the_table_with_every_trigger_and_guard():
-    text = ACTION.mermaid()
-    assert "stateDiagram-v2" in text
-    for rule in RULES:
-        assert f"{rule.source[0]} --> {rule.dest}: {rule.trigger}" in text
-        for guard in rule.guards:
-            assert guard.__name__ in text
-

@@ -6,6 +6,7 @@ import pytest
 from config.policy import DEFAULT_DEADLINES, calendar, load_policy
 from domain.deadlines import outcome, plan, starts
 from domain.errors import ConfigError
+from mieux.subjects import ANCHORS, MACHINES
 from states.action import ACTION
 
 RULE = """
@@ -23,11 +24,11 @@ deadlines:
 def load(tmp_path, facility, live_in="pre_implementation", met_by="submit_fiche", tell="project_officer", text=None):
     path = tmp_path / "deadlines.yaml"
     path.write_text(text or RULE.format(live_in=live_in, met_by=met_by, tell=tell), encoding="utf-8")
-    return load_policy(path, machine=ACTION, facility=facility)
+    return load_policy(path, machines=MACHINES, anchors=ANCHORS, facility=facility)
 
 
 def test_the_shipped_policy_is_valid(facility):
-    policy = load_policy(DEFAULT_DEADLINES, machine=ACTION, facility=facility)
+    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility)
     assert {r.kind for r in policy.deadlines} >= {"fiche", "psg_decision", "final_report", "watch_on_hold"}
 
 
@@ -49,7 +50,7 @@ def test_a_person_id_may_be_told_as_well_as_a_role(tmp_path, facility):
 
 
 def test_moving_within_the_live_states_neither_starts_nor_stops_a_deadline(facility):
-    fiche = load_policy(DEFAULT_DEADLINES, machine=ACTION, facility=facility).rule("fiche")
+    fiche = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility).rule("fiche")
     assert starts(fiche, source=None, dest="request")
     assert not starts(fiche, source="request", dest="pre_implementation")
     due = datetime(2026, 3, 23, 8, tzinfo=timezone.utc)
@@ -59,7 +60,7 @@ def test_moving_within_the_live_states_neither_starts_nor_stops_a_deadline(facil
 
 
 def test_a_plan_lists_reminder_due_and_escalations_in_order(facility):
-    policy = load_policy(DEFAULT_DEADLINES, machine=ACTION, facility=facility)
+    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility)
     psg = plan(policy.rule("psg_decision"), date(2026, 12, 22), calendar(policy, facility))
     # 10 working days after 22 December, skipping Christmas, the office closures and New Year.
     assert psg.due_on == date(2027, 1, 14)

@@ -1,13 +1,14 @@
-"""The README's lifecycle table says what the machine does."""
+"""The README's lifecycle tables say what the machines do."""
 from pathlib import Path
 
 from states.action import RULES
+from states.activity import ACTIVITY
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def lifecycle_rows() -> list[dict]:
-    lines = README.read_text(encoding="utf-8").split("| trigger | from | to |", 1)[1].splitlines()[2:]
+def lifecycle_rows(header: str = "| trigger | from | to |") -> list[dict]:
+    lines = README.read_text(encoding="utf-8").split(header, 1)[1].splitlines()[2:]
     rows = []
     for line in lines:
         if not line.startswith("|"):
@@ -29,6 +30,12 @@ def test_every_rule_of_the_machine_is_a_row_of_the_readme_table_with_its_roles()
 
 def test_the_readme_table_has_no_trigger_the_machine_lacks():
     assert {r["trigger"] for r in lifecycle_rows()} == {r.trigger for r in RULES}
+
+
+def test_the_activity_table_of_the_readme_is_the_machines():
+    rows = lifecycle_rows("| activity trigger | from | to |")
+    said = {(r["trigger"], source, r["to"], frozenset(r["who"])) for r in rows for source in r["from"].split(", ")}
+    assert said == {(rule.trigger, source, rule.dest, rule.roles) for rule in ACTIVITY.rules for source in rule.source}
 
 
 def test_the_readme_says_who_may_change_each_field_as_the_machine_does():

@@ -12,7 +12,7 @@ from mieux.portfolio import import_portfolio, report
 from mieux.render import local, table
 from store.migrate import upgrade
 
-PORTFOLIO = Path(__file__).resolve().parent.parent / "config" / "demo" / "portfolio.csv"
+PORTFOLIO = Path(__file__).resolve().parents[2] / "config" / "demo" / "portfolio.csv"
 
 
 def run_demo(settings: Settings, *, echo: Callable[[str], None]) -> None:
@@ -37,8 +37,10 @@ def run_demo(settings: Settings, *, echo: Callable[[str], None]) -> None:
         ("lea", "submit_fiche", None, ActionChanges(fiche=Fiche(
             objective="Strengthen the diaspora engagement strategy",
             intervention_logic="Peer review of the draft strategy, then training of its implementers",
-            activities=[{"type": "assessment", "title": "Review of the draft strategy", "place": "Praia"},
-                        {"type": "training", "title": "Training of trainers", "place": "Praia"}]))),
+            activities=[{"type": "assessment", "title": "Review of the draft strategy", "place": "Praia",
+                         "start": today + timedelta(days=50), "end": today + timedelta(days=52)},
+                        {"type": "training", "title": "Training of trainers", "place": "Praia",
+                         "start": today + timedelta(days=90), "end": today + timedelta(days=94)}]))),
         ("ana", "approve", None, ActionChanges(psg_decision_on=today)),
         ("psg-devco", "approve", None, ActionChanges(psg_decision_on=today)),
     ]

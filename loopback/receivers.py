@@ -9,7 +9,7 @@ from email.message import Message
 
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port
+from loopback.servers import free_port
 
 SMTP_PASSWORD = "smtpPW-7f3c9e1a-Q8zK-do-not-leak-4b2d8e6f0a1c"
 """The test SMTP server's password: distinctive, so a search for it in logs and data means something."""

@@ -1,0 +1,154 @@
+"""The kinds of subject the engine runs: each a table, a machine, and how the pipeline finds,
+names and shows one. A new lifecycle is a machine file in `states/`, a table and an entry here.
+
+`view` builds what the machine's guards see: the row with the trigger's data applied, plus what
+the guards may read beyond it (an Action's activities, an activity's Action), loaded by the
+service so that guards stay pure. `roles_of` adds the roles a person holds relative to the
+subject (`action_officer`: the project officer of its Action).
+"""
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from domain.activities import ActivityChanges
+from domain.errors import InvalidInput, NotFound
+from domain.schemas import ActionChanges
+from states.action import ACTION
+from states.activity import ACTIVITY
+from states.machine import StateMachine
+from store.tables import Action, Activity
+
+
+class View:
+    """What guards see: the subject (data applied) and what the service loads beside it; `lazy`
+    parts (an Action's activities) are loaded only if a guard reads them."""
+
+    def __init__(self, row, lazy: dict[str, Callable[[], object]] | None = None, **extra):
+        self.row = row
+        self._lazy = lazy or {}
+        self.__dict__.update(extra)
+
+    @property
+    def state(self) -> str:
+        return self.row.state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        self.row.state = value
+
+    def __getattr__(self, name: str):
+        if name in self._lazy:
+            value = self.__dict__[name] = self._lazy[name]()
+            return value
+        return getattr(self.row, name)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of subject."""
+
+    machine: StateMachine
+    table: type
+    changes: type[BaseModel]
+    find: Callable[[Session, str], object]
+    key: Callable[[Session, object], str]
+    view: Callable[..., View]
+    check: Callable[[object], str | None] = lambda row: None
+
+    @property
+    def name(self) -> str:
+        return self.machine.kind
+
+
+def action_officer(person_id: str, action: Action) -> set[str]:
+    """The roles a person holds relative to an Action."""
+    return {"action_officer"} if action.project_officer == person_id else set()
+
+
+# -- Actions -----------------------------------------------------------------------------------
+def find_action(session: Session, reference: str, *, for_update: bool = False) -> Action:
+    query = select(Action).where(Action.reference == reference)
+    action = session.exec(query.with_for_update() if for_update else query).first()
+    if action is None:
+        raise NotFound(f"no Action {reference!r}")
+    return action
+
+
+def activities_of(session: Session, action_id: int) -> list[Activity]:
+    return list(session.exec(select(Activity).where(Activity.action_id == action_id).order_by(Activity.number)))
+
+
+def action_view(session: Session, action: Action, *, reason=None, to=None, changed=frozenset(), today=None) -> View:
+    return View(action, lazy={"activities": lambda: activities_of(session, action.id)}, reason=reason, to=to,
+                changed=changed, today=today)
+
+
+ACTIONS = Kind(ACTION, Action, ActionChanges, find_action, key=lambda _s, a: a.reference, view=action_view)
+
+
+# -- Activities --------------------------------------------------------------------------------
+ACTIVITY_KEY = re.compile(r"^(\d{4}-\d{2,4})/(\d{1,4})$")
+
+
+def find_activity(session: Session, key: str, *, for_update: bool = False) -> Activity:
+    found = ACTIVITY_KEY.match(key.strip())
+    if not found:
+        raise InvalidInput(f"{key!r} is not an activity: name it by its Action and number, like 2026-07/3")
+    action = find_action(session, found.group(1))
+    query = select(Activity).where(Activity.action_id == action.id, Activity.number == int(found.group(2)))
+    activity = session.exec(query.with_for_update() if for_update else query).first()
+    if activity is None:
+        raise NotFound(f"no activity {key!r}: {action.reference} has {len(activities_of(session, action.id))}")
+    return activity
+
+
+def activity_key(session: Session, activity: Activity) -> str:
+    return f"{session.get(Action, activity.action_id).reference}/{activity.number}"
+
+
+def activity_view(session: Session, activity: Activity, *, reason=None, to=None, changed=frozenset(),
+                  today: date | None = None) -> View:
+    action = session.get(Action, activity.action_id)
+    return View(activity, reason=reason, to=to, changed=changed, today=today, action_state=action.state,
+                action=action)
+
+
+def check_activity(activity: Activity) -> str | None:
+    if activity.start and activity.end and activity.end < activity.start:
+        return f"it would end ({activity.end}) before it starts ({activity.start})"
+    return None
+
+
+ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activity_key, view=activity_view,
+                  check=check_activity)
+
+KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES)}
+"""Every kind of subject, by name."""
+
+
+def kind(name: str) -> Kind:
+    if name not in KINDS:
+        raise InvalidInput(f"{name!r} is not a kind of subject: the kinds are {', '.join(KINDS)}")
+    return KINDS[name]
+
+
+def action_of(session: Session, row) -> Action:
+    """The Action a subject belongs to (an Action is its own)."""
+    return row if isinstance(row, Action) else session.get(Action, row.action_id)
+
+MACHINES = {name: k.machine for name, k in KINDS.items()}
+
+
+def _dates(table) -> set[str]:
+    from datetime import date as day, datetime
+
+    return {name for name, field in table.model_fields.items()
+            if any(t in (day, datetime) for t in (field.annotation, *getattr(field.annotation, "__args__", ())))}
+
+
+ANCHORS = {name: {"entered", *_dates(k.table), *(f"action.{d}" for d in _dates(Action))} for name, k in KINDS.items()}
+"""The days a deadline of each kind of subject may count from (its policy `anchor`)."""

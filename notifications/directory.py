@@ -1,0 +1,57 @@
+"""The recipient directory: who an alert names, and how each of them is reached.
+
+`tell` lists roles and person ids. A role relative to the subject resolves through the Action it
+belongs to (`project_officer`: the Action's own officer, everyone with the role if it has none);
+any other role is everyone who holds it. People are the facility's; later issues add people held
+in the database (experts, participants, partner focal points) behind the same two questions.
+The outbox asks the directory, never the facility file: a recipient it cannot reach on a channel
+is a failure of that delivery, visible in `mieux outbox --failed`, not a silent drop.
+"""
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from config.facility import Facility
+from domain.model import Role
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person as the outbox needs them."""
+
+    id: str
+    name: str
+    email: str | None
+    chat: str | None
+    channels: tuple[str, ...]
+    zone: ZoneInfo
+    digest_at: str | None = None
+
+
+class Directory:
+    """Resolves who an alert is for and how to reach them."""
+
+    def __init__(self, facility: Facility):
+        self.facility = facility
+
+    def resolve(self, tell: list[str], *, action) -> list[str]:
+        """Person ids for `tell` about a subject of `action`, in order, each once."""
+        people: list[str] = []
+        for who in tell:
+            if who == Role.project_officer and action.project_officer:
+                people.append(action.project_officer)
+            elif who in Role.__members__:
+                people += [p.id for p in self.facility.with_role(Role(who))]
+            else:
+                people.append(who)
+        return list(dict.fromkeys(people))
+
+    def with_role(self, role: Role) -> list[str]:
+        return [p.id for p in self.facility.with_role(role)]
+
+    def recipient(self, person_id: str) -> Recipient | None:
+        """How to reach a person, or None if the directory does not know them."""
+        person = next((p for p in self.facility.people if p.id == person_id), None)
+        if person is None:
+            return None
+        return Recipient(person.id, person.name, person.email, person.chat, tuple(person.channels),
+                         self.facility.zone_of(person), person.digest_at)

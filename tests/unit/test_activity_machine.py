@@ -1,0 +1,48 @@
+"""The activity machine on its own: the laws of every machine, then what is particular to it."""
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from domain.errors import GuardFailed, NotPermitted
+from states.activity import ACTIVITY
+from tests.unit.machine_laws import machine_laws
+
+TODAY = date(2026, 6, 1)
+
+
+def subject(state: str, **changes) -> SimpleNamespace:
+    """An activity whose data satisfies every guard."""
+    data = dict(state=state, reason="the partner asked", start=date(2026, 5, 4), end=date(2026, 5, 6),
+                country="GH", city="Accra", remote=False, action_state="implementation", today=TODAY,
+                changed=frozenset({"start", "end"}))
+    return SimpleNamespace(**{**data, **changes})
+
+
+BREAK = {
+    "reason_given": {"reason": " "},
+    "dates_fixed": {"end": None},
+    "place_fixed": {"city": None},
+    "action_implemented": {"action_state": "approval"},
+    "has_started": {"start": date(2026, 6, 2), "end": date(2026, 6, 3)},
+    "new_dates_given": {"changed": frozenset({"city"})},
+}
+
+globals().update(machine_laws(ACTIVITY, subject, BREAK))
+
+
+def test_a_remote_activity_needs_no_city():
+    assert ACTIVITY.fire(subject("planned", city=None, country=None, remote=True), "prepare", label="x",
+                         roles=["action_officer"]) == "preparing"
+
+
+def test_only_the_actions_own_officer_runs_its_activities_not_any_project_officer():
+    with pytest.raises(NotPermitted, match="only a action_officer or junior_project_officer or programme_manager"):
+        ACTIVITY.fire(subject("planned"), "prepare", label="x", roles=["project_officer"])
+
+
+def test_postponing_needs_new_dates_and_a_reason_and_goes_back_to_planned():
+    with pytest.raises(GuardFailed) as refused:
+        ACTIVITY.fire(subject("ready", reason="", changed=frozenset()), "postpone", label="x", roles=["action_officer"])
+    assert refused.value.reasons == ["give a reason (--reason)", "give the new dates (--start, --end)"]
+    assert ACTIVITY.fire(subject("ready"), "postpone", label="x", roles=["programme_manager"]) == "planned"

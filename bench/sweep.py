@@ -156,10 +156,11 @@ def build(path: Path, timer_rows: int, due: int, seed: int = 7) -> dict:
     conn.execute("PRAGMA cache_size=-262144")  # 256 MB for the load only
     conn.execute("BEGIN")
     conn.executemany(f"INSERT INTO action VALUES ({', '.join('?' * 27)})", actions())
-    conn.executemany("INSERT INTO deadline (id, action_id, kind, label, process, due_at, status, started_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", deadline_rows)
+    conn.executemany("INSERT INTO deadline (id, action_id, kind, label, process, due_at, status, started_at, subject_id) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*d, d[1]) for d in deadline_rows])
     conn.executemany("INSERT INTO timer (deadline_id, action_id, point, seq, fire_at, tell, status, fired_at, "
-                     "flow_run_id, mirrored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", timer_rows_out)
+                     "flow_run_id, mirrored, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     [(*t, t[1]) for t in timer_rows_out])
     conn.execute("COMMIT")
     now = sql_time(NOW)
     facts = {

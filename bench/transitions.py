@@ -155,7 +155,7 @@ def breakdown_round(service: ActionService, refs: list[str], states: dict[str, s
             spent["effect_flush"] += elapsed
 
     dialect, machine = service.engine.dialect, service.machine
-    patched = {(service, "_load"): "load", (service, "_apply"): "apply", (service, "record"): "record",
+    patched = {(service, "_apply"): "apply", (service, "record"): "record",
                (machine, "fire"): "machine", (dialect, "do_execute"): "sqlite",
                (dialect, "do_execute_no_params"): "sqlite", (dialect, "do_commit"): "sqlite"}
     for (owner, attr), name in patched.items():
@@ -224,8 +224,8 @@ def setup_raw(path: Path, source: Path) -> sqlite3.Connection:
 SELECT = "SELECT * FROM action WHERE reference = ?"
 UPDATE = ("UPDATE action SET state = ?, state_since = ?, suspended_from = ?, updated_at = ?, version = version + 1 "
           "WHERE id = ? AND version = ?")
-INSERT = ('INSERT INTO audit (action_id, at, "trigger", from_state, to_state, actor, reason, payload) '
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+INSERT = ('INSERT INTO audit (action_id, subject_id, at, "trigger", from_state, to_state, actor, reason, payload) '
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def raw_round(conn: sqlite3.Connection, refs: list[str], states: dict[str, str]) -> float:
@@ -240,7 +240,7 @@ def raw_round(conn: sqlite3.Connection, refs: list[str], states: dict[str, str])
         now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
         if execute(UPDATE, (dest, now, suspended_from, now, action_id, version)).rowcount != 1:
             raise RuntimeError(f"raw floor: {ref} changed under us")
-        execute(INSERT, (action_id, now, trigger, source, dest, ACTOR, REASONS[trigger], "{}"))
+        execute(INSERT, (action_id, action_id, now, trigger, source, dest, ACTOR, REASONS[trigger], "{}"))
         execute("COMMIT")
         states[ref] = dest
     return time.perf_counter() - start

@@ -171,6 +171,28 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     assert sorted(e["event"] for e in events) == ["mieux.action.accept", "mieux.action.register"]
 
 
+def test_an_activitys_transitions_are_events_of_its_machine_with_its_action_related(prefect, app, clock):
+    from domain.activities import ActivityIn
+    from flows.deadlines import sweep
+
+    clock.set(datetime(2017, 3, 2, 8, tzinfo=UTC))  # a reference no other test here uses
+    reference = app.service.register(request(received_on=date(2017, 3, 2), name="Events III"), actor="ana").reference
+    app.service.add_activity(reference, ActivityIn(type="workshop", title="Event workshop"), actor="ana")
+    app.service.transition("activity", f"{reference}/1", "cancel", actor="ana", reason="no venue")
+    assert sweep(mirror=False)["events"] == 3
+    wanted = f"mieux.activity.{reference}/1"
+    for _ in range(40):
+        response = prefect._client.post("/events/filter", json={
+            "filter": {"any_resource": {"id": [wanted]}, "occurred": {"since": "2017-01-01T00:00:00Z"}}})
+        events = response.json().get("events", [])
+        if len(events) >= 2:
+            break
+        time.sleep(0.25)
+    assert sorted(e["event"] for e in events) == ["mieux.activity.add", "mieux.activity.cancel"]
+    related = {r["prefect.resource.id"]: r.get("prefect.resource.role") for r in events[0]["related"]}
+    assert related[f"mieux.action.{reference}"] == "action"
+
+
 def test_a_timer_run_that_prefect_starts_a_little_early_waits_for_its_timer(prefect, sqlite_url):
     from datetime import timedelta
 

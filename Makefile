@@ -7,10 +7,10 @@ STAMP  := $(VENV)/.installed-from-lock
 
 .PHONY: demo serve test faults bench lock clean
 
-## demo: the main job on the embedded default (SQLite under var/demo): init, import, a lifecycle, report
+## demo: the main job on the embedded default (SQLite under var/demo): init, import, a lifecycle, report.
+## It starts its own store again each time (--reset), but never one mieux serve is using, nor one it did not create.
 demo: $(STAMP)
-	rm -rf var/demo
-	MIEUX_DATA_DIR=var/demo $(BIN)/mieux demo
+	MIEUX_DATA_DIR=var/demo $(BIN)/mieux demo --reset
 
 ## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes)
 test: $(STAMP)

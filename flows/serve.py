@@ -119,9 +119,11 @@ def serve_engine(settings: Settings, *, echo: Echo) -> None:
 def _serve(settings: Settings, echo: Echo) -> None:
     from mieux.bootstrap import bootstrap
 
+    from mieux.lock import engine_lock
+
     app = bootstrap(settings)
     app.load_everything()
-    with prefect_server(settings, echo=echo) as api_url:
+    with engine_lock(settings.data_dir, what="serve"), prefect_server(settings, echo=echo) as api_url:
         os.environ["PREFECT_API_URL"] = api_url  # flow runs the runner starts inherit it
         from prefect import serve
         from flows import runtime

@@ -13,7 +13,7 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import apprise
 import yaml
@@ -148,8 +148,8 @@ def _guard_logs(secrets: set[str]) -> Redactor:
         if _REDACTOR not in logger.filters:
             logger.addFilter(_REDACTOR)
     apprise_logger = logging.getLogger("apprise")
-    if apprise_logger.level < logging.DEBUG:  # apprise's TRACE logs raw URLs with passwords
-        apprise_logger.setLevel(logging.DEBUG)
+    if apprise_logger.getEffectiveLevel() < logging.DEBUG:  # apprise's TRACE logs raw URLs with passwords;
+        apprise_logger.setLevel(logging.DEBUG)  # otherwise it follows the engine's own level (WARNING by default)
     return _REDACTOR
 
 
@@ -208,16 +208,17 @@ class Channels:
 SCALARS = (str, int, float, bool)
 
 
-def _entries(document: dict, path: Path) -> list[tuple[str, list[str]]]:
+def _entries(document: dict, path: Path, fill=lambda text, in_url: text) -> list[tuple[str, list[str]]]:
     """(url, tags) for each service of apprise's YAML form: a URL string, or {URL: [{tag: ..., option: ...}]}
-    (a single {tag: ..., option: ...} is taken as a list of one). A malformed entry is refused with its place."""
+    (a single {tag: ..., option: ...} is taken as a list of one). A malformed entry is refused with its place.
+    `fill(text, in_url)` puts the secrets in: percent-encoded inside a URL, as they are in an option."""
     if not isinstance(document, dict) or not isinstance(document.get("urls"), list):
         raise ConfigError(f"{path}: expected apprise's YAML form, with a `urls` list")
     entries = []
     for n, item in enumerate(document["urls"]):
         where = f"{path}: urls.{n}"
         if isinstance(item, str):
-            entries.append((item, []))
+            entries.append((fill(item, True), []))
             continue
         if not isinstance(item, dict) or not item or not all(isinstance(url, str) for url in item):
             raise ConfigError(f"{where}: expected a URL, or a URL with a list of options ({{URL: [{{tag: email}}]}})")
@@ -231,9 +232,10 @@ def _entries(document: dict, path: Path) -> list[tuple[str, list[str]]]:
                     if key == "tag":
                         tags += _tags(value, where)
                     elif isinstance(key, str) and isinstance(value, SCALARS):
-                        extra[key] = str(value)
+                        extra[key] = fill(str(value), False)  # _with_query encodes it for the URL
                     else:
                         raise ConfigError(f"{where}: option {str(key)[:40]!r} must be a name with one value")
+            url = fill(url, True)
             entries.append((_with_query(url, **extra) if extra else url, [t for t in tags if t]))
     return entries
 
@@ -266,10 +268,17 @@ def load_channels(path: Path | None, *, secrets_file: Path | None = None, enviro
     if missing:
         raise ConfigError(f"{path}: set {', '.join(missing)} in the environment or the secrets file")
     used = {n: environ.get(n, stored.get(n)) for n in PLACEHOLDER.findall(text)}
-    redact = _guard_logs(set(used.values()))
+    redact = _guard_logs({form for value in used.values() for form in (value, quote(value, safe=""),
+                                                                       quote_plus(value))})
     _lazy_email_contexts()
+
+    def fill(field: str, in_url: bool) -> str:
+        """A value pasted into a URL is encoded for it (`p@ss#1` would end the user part and start a
+        fragment); one given as an option is encoded once, when the option joins the URL."""
+        return PLACEHOLDER.sub(lambda m: quote(used[m.group(1)], safe="") if in_url else used[m.group(1)], field)
+
     try:
-        document = yaml.safe_load(PLACEHOLDER.sub(lambda m: used[m.group(1)], text)) or {}
+        document = yaml.safe_load(text) or {}  # secrets go in after parsing: none can break the YAML
     except yaml.MarkedYAMLError as error:  # the message is not shown: it may quote a secret
         mark = error.problem_mark or error.context_mark
         raise ConfigError(f"{path}{f', line {mark.line + 1}' if mark else ''}: not valid YAML") from None
@@ -278,7 +287,7 @@ def load_channels(path: Path | None, *, secrets_file: Path | None = None, enviro
     except RecursionError:
         raise ConfigError(f"{path}: not valid YAML: nested too deeply") from None
     services: dict[str, list[str]] = {}
-    for n, (url, tags) in enumerate(_entries(document, path)):
+    for n, (url, tags) in enumerate(_entries(document, path, fill)):
         if not apprise.Apprise().add(url):
             what = f"this {url.split('://')[0][:20]}:// URL" if "://" in url else "a URL without a scheme://"
             raise ConfigError(redact(f"{path}: urls.{n}: apprise does not understand {what}"))

@@ -47,11 +47,13 @@ def init(ctx: typer.Context) -> None:
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
-    """Initialise the store, load the bundled portfolio, walk a new request through its lifecycle, report."""
+def demo(ctx: typer.Context,
+         reset: Annotated[bool, typer.Option("--reset", help="Start the demo's own earlier store again from "
+                                             "scratch (never a store the demo did not create).")] = False) -> None:
+    """On an empty store: load the bundled portfolio, walk a new request through its lifecycle, report."""
     from mieux.cli.demo import run_demo
 
-    run_demo(runtime(ctx).settings, echo=typer.echo)
+    run_demo(runtime(ctx).settings, echo=typer.echo, reset=reset)
 
 
 @app.command()

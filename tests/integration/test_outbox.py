@@ -106,3 +106,34 @@ def test_a_cancelled_activity_is_emailed_with_its_action_named(app, smtp):
     mail = next(m for m in smtp.inbox if m.recipients == ["marta.kowalska@mieux.example"])
     assert mail.subject == f"[MIEUX] Cancelled: {reference}/1 Kick-off workshop ({reference} Ghana II)"
     assert "was cancelled: elections." in mail.part("plain")
+
+
+@pytest.mark.parametrize("password", ["S3cr3t#word", "p@ss/w:rd?x=1&y%", "sp ace+plus"])
+def test_a_secret_with_url_special_characters_logs_in_and_is_redacted_in_every_form(
+        password, sqlite_url, clock, tmp_path, monkeypatch, caplog):
+    import logging
+    from urllib.parse import quote, quote_plus
+
+    from loopback.receivers import SmtpServer
+
+    smtp = SmtpServer(password=password).start()
+    try:
+        monkeypatch.setenv("TRICKY_PASSWORD", password)
+        channels = tmp_path / "channels.yaml"
+        channels.write_text(f'version: 1\nurls:\n  - "{smtp.url("${TRICKY_PASSWORD}")}":\n      - tag: email\n',
+                            encoding="utf-8")
+        clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
+        app = bootstrap(Settings(database_url=sqlite_url, channels_file=channels), clock=clock)
+        with caplog.at_level(logging.DEBUG):
+            app.service.register(request(received_on=date(2026, 3, 2)), actor="ana")
+            done = app.outbox.dispatch()
+            logging.getLogger("apprise").debug("a line quoting %s and %s", quote(password, safe=""),
+                                               quote_plus(password))
+        app.engine.dispose()
+    finally:
+        smtp.stop()
+    assert (done.sent, done.failed) == (2, 0)
+    assert len(smtp.inbox) == 2
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for form in (password, quote(password, safe=""), quote_plus(password)):
+        assert form not in logged

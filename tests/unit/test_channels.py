@@ -47,3 +47,18 @@ def test_a_url_apprise_does_not_understand_is_refused_at_start_up(tmp_path):
     path.write_text('version: 1\nurls:\n  - "nosuchservice://x":\n      - tag: chat\n')
     with pytest.raises(ConfigError, match="urls.0: apprise does not understand this nosuchservice:// URL"):
         load_channels(path, environ={})
+
+
+def test_loading_channels_leaves_apprises_logger_at_the_engines_own_level(tmp_path, monkeypatch):
+    import logging
+
+    path = tmp_path / "channels.yaml"
+    path.write_text('version: 1\nurls:\n  - "json://127.0.0.1:9/hook":\n      - tag: chat\n', encoding="utf-8")
+    apprise_logger = logging.getLogger("apprise")
+    monkeypatch.setattr(apprise_logger, "level", logging.NOTSET)
+    monkeypatch.setattr(logging.getLogger(), "level", logging.WARNING)
+    load_channels(path)
+    assert apprise_logger.getEffectiveLevel() == logging.WARNING  # no DEBUG payloads on the console
+    monkeypatch.setattr(logging.getLogger(), "level", 5)  # even a root at TRACE: apprise never logs raw URLs
+    load_channels(path)
+    assert apprise_logger.getEffectiveLevel() == logging.DEBUG

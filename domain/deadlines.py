@@ -69,6 +69,9 @@ class DeadlineRule(Strict):
     live_in: list[str] = Field(min_length=1)
     anchor: str = Field(default="entered", pattern=r"^(entered|(action\.)?[a-z][a-z0-9_]*)$")
     due: Offset
+    on_non_working_day: Literal["next_working_day", "keep"] = "next_working_day"
+    """A due date that falls on a weekend, a holiday or an office closure moves to the next working
+    day (and the notice says so), unless the rule keeps it."""
     fire: Literal["alert"] = "alert"
     met_by: list[str] = []
     once: bool = False
@@ -92,11 +95,17 @@ class DeadlinePlan:
     due_on: date
     due_at: datetime
     timers: list[TimerPlan]
+    moved_from: date | None = None
+    """The day the count gave, when that was not a working day and the due date moved off it."""
 
 
 def plan(rule: DeadlineRule, anchor_day: date, calendar: BusinessCalendar) -> DeadlinePlan:
     """The due date and every timer of a deadline started on `anchor_day`."""
-    due_on = calendar.add(anchor_day, days=rule.due.days, working_days=rule.due.working_days)
+    due_on = moved_from = calendar.add(anchor_day, days=rule.due.days, working_days=rule.due.working_days)
+    if rule.on_non_working_day == "next_working_day" and not calendar.is_working_day(due_on):
+        due_on = calendar.add_working_days(due_on, 1)
+    else:
+        moved_from = None
     timers = [TimerPlan("reminder", n, calendar.moment(calendar.add(due_on, days=-r.before.days,
                                                                     working_days=-r.before.working_days)),
                         tuple(r.tell)) for n, r in enumerate(rule.reminders, 1)]
@@ -104,7 +113,7 @@ def plan(rule: DeadlineRule, anchor_day: date, calendar: BusinessCalendar) -> De
     timers += [TimerPlan("escalation", n, calendar.moment(calendar.add(due_on, days=e.after.days,
                                                                        working_days=e.after.working_days)),
                          tuple(e.tell)) for n, e in enumerate(rule.escalations, 1)]
-    return DeadlinePlan(due_on, calendar.moment(due_on), timers)
+    return DeadlinePlan(due_on, calendar.moment(due_on), timers, moved_from)
 
 
 def starts(rule: DeadlineRule, *, source: str | None, dest: str) -> bool:

@@ -90,7 +90,7 @@ class DeadlineKeeper:
         planned = plan(rule, anchor, self.calendar)
         ids = {"action_id": action.id, "subject_kind": event.subject, "subject_id": event.subject_id}
         return Deadline(**ids, kind=rule.kind, label=rule.label, process=rule.process, due_at=planned.due_at,
-                        started_at=event.at,
+                        moved_from=planned.moved_from, started_at=event.at,
                         timers=[Timer(**ids, point=t.point, seq=t.seq, fire_at=t.fire_at, tell=list(t.tell))
                                 for t in planned.timers])
 
@@ -120,7 +120,8 @@ def _owe_alert(session: Session, *, timers, last, deadline, subject, action, eve
     tell = list(dict.fromkeys(who for t in timers for who in t.tell))
     data = {"reference": event_key, "name": name, "deadline": deadline.label, "kind": deadline.kind,
             "point": last.point, "due_at": deadline.due_at.isoformat(), "state": subject.state,
-            "coalesced": len(timers) - 1, "flow_run_id": last.flow_run_id}
+            "coalesced": len(timers) - 1, "flow_run_id": last.flow_run_id,
+            "moved_from": deadline.moved_from.isoformat() if deadline.moved_from else None}
     if subject is not action:
         data["of_action"] = f"{action.reference} {action.name}"
     session.add(Alert(action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,

@@ -6,7 +6,7 @@ kinds without an entry of their own fall back to the entry for their point, so a
 added to the policy file gets sensible messages before anyone writes words for it.
 """
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, StrictUndefined
@@ -191,6 +191,8 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, facility: str = "MIEUX", ui
     values["state"] = str(values["state"]).replace("_", " ")
     if data.get("due_at"):
         values["due"] = datetime.fromisoformat(data["due_at"]).astimezone(zone).strftime("%A %d %B %Y, %H:%M %Z")
+        if data.get("moved_from"):  # the count fell on a weekend, holiday or closure
+            values["due"] += f" (moved from {date.fromisoformat(data['moved_from']):%A %d %B}, not a working day)"
     else:
         values["due"] = ""
     template = entry(kind)

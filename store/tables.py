@@ -120,7 +120,8 @@ class Deadline(SQLModel, table=True):
     label: str
     process: str
     due_at: datetime
-    status: str = "pending"  # pending, met, missed, cancelled
+    moved_from: date | None = None  # the non-working day the count gave, if the due date moved off it
+    status: str = "pending"  # pending, met, missed, cancelled, replanned
     started_at: datetime
     stopped_at: datetime | None = None
     stopped_by: str | None = None

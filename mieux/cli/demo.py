@@ -113,7 +113,7 @@ def _demonstrate(app, echo: Callable[[str], None]) -> None:
             objective="Strengthen the diaspora engagement strategy",
             intervention_logic="Peer review of the draft strategy, then training of its implementers",
             activities=[{"type": "assessment", "title": "Review of the draft strategy", "place": "Praia",
-                         "start": today + timedelta(days=50), "end": today + timedelta(days=52)},
+                         "start": today + timedelta(days=48), "end": today + timedelta(days=50)},  # dates due in 3
                         {"type": "training", "title": "Training of trainers", "place": "Praia",
                          "start": today + timedelta(days=90), "end": today + timedelta(days=94)}]))),
         ("ana", "approve", None, ActionChanges(psg_decision_on=today)),

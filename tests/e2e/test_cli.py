@@ -378,7 +378,7 @@ def test_the_demo_runs_in_an_empty_data_directory_reports_and_runs_a_sweep_on_pr
     run = Cli(tmp_path, data_dir=tmp_path / "data", prefect_port=port)("demo").ok()
     for fragment in ("refused", "implementation", "Requests received", "timer(s) scheduled as Prefect flow runs",
                      f"Prefect UI (up while this runs): http://127.0.0.1:{port}",
-                     "/1 Review of the draft strategy · activity dates due"):  # 45 days before its start: in 5
+                     "/1 Review of the draft strategy · activity dates due"):  # 45 days before its start: soon
         assert fragment in run.out, run
     assert (tmp_path / "data" / "mieux.db").exists()
     assert "Traceback" not in run.out + run.err

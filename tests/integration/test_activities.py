@@ -65,16 +65,17 @@ def test_the_dates_deadline_starts_with_the_date_and_an_edit_of_its_dates_re_pla
     assert rows(engine, Deadline, kind="activity_dates") == []  # no date, nothing to count from
     service.edit("activity", key, ActivityChanges(start=date(2026, 6, 15), end=date(2026, 6, 17)), actor="ana")
     [first] = rows(engine, Deadline, kind="activity_dates")
-    assert first.due_at.date() == date(2026, 5, 1)  # 45 days before 15 June
+    assert (first.moved_from, first.due_at.date()) == (date(2026, 5, 1), date(2026, 5, 4))  # 45 days before 15 June
+    # is 1 May, Labour Day: due the next working day
     service.edit("activity", key, ActivityChanges(start=date(2026, 7, 15), end=date(2026, 7, 17)), actor="ana",
                  reason="the minister is away in June")
     old, new = rows(engine, Deadline, kind="activity_dates")
-    assert (old.status, new.status, new.due_at.date()) == ("replanned", "pending", date(2026, 5, 31))
+    assert (old.status, new.status, new.due_at.date()) == ("replanned", "pending", date(2026, 6, 1))  # 31 May: Sunday
     assert {t.status for t in rows(engine, Timer, deadline_id=old.id)} == {"cancelled"}
     assert {t.status for t in rows(engine, Timer, deadline_id=new.id)} == {"pending"}
     replan = service.subject_history("activity", key)[-1]
     assert (replan.trigger, replan.reason) == ("replan", "start changed")
-    assert replan.payload == {"deadlines": ["Activity dates and place to be fixed: due 2026-05-01 -> 2026-05-31"]}
+    assert replan.payload == {"deadlines": ["Activity dates and place to be fixed: due 2026-05-04 -> 2026-06-01"]}
 
 
 def test_editing_an_unrelated_field_re_plans_nothing(service, engine):

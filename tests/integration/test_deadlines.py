@@ -160,7 +160,8 @@ def test_the_psg_decision_escalates_to_the_programme_manager(engine, service, cl
 def test_a_stage_watchdog_flags_an_action_sitting_too_long(engine, service, clock, sweep):
     clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
     reference = new_action_in(service, "pre_implementation", received_on=date(2026, 3, 2))
-    clock.set(datetime(2026, 5, 1, 7, tzinfo=UTC))  # 60 days after 2 March, 09:00 Brussels (CEST)
+    # 60 days after 2 March is Friday 1 May, Labour Day: the notice moves to Monday 4 May, 09:00 Brussels (CEST)
+    clock.set(datetime(2026, 5, 4, 7, tzinfo=UTC))
     sweep()
     assert [a.kind for a in rows(engine, Alert) if a.kind.startswith("watch")] == ["watch_pre_implementation.due"]
     service.fire(reference, "suspend", actor="ana", reason="elections")

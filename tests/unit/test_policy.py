@@ -66,3 +66,30 @@ def test_a_plan_lists_reminder_due_and_escalations_in_order(facility):
     assert psg.due_on == date(2027, 1, 14)
     assert [(t.point, t.fire_at.date()) for t in psg.timers] == [("due", date(2027, 1, 14)),
                                                                  ("escalation", date(2027, 1, 21))]
+
+
+def test_a_due_date_on_a_non_working_day_moves_to_the_next_working_day_unless_the_rule_keeps_it(facility):
+    from domain.deadlines import DeadlineRule
+
+    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility)
+    office = calendar(policy, facility)
+    fiche = policy.rule("fiche")
+    sunday = plan(fiche, date(2026, 7, 26), office)  # 21 days later is Sunday 16 August
+    assert (sunday.moved_from, sunday.due_on) == (date(2026, 8, 16), date(2026, 8, 17))
+    assert [t.fire_at.date() for t in sunday.timers] == [date(2026, 8, 10), date(2026, 8, 17)]  # reminder follows
+    closure = plan(policy.rule("final_report"), date(2026, 12, 1), office)  # 30 days: 31 December, a closure
+    assert (closure.moved_from, closure.due_on) == (date(2026, 12, 31), date(2027, 1, 4))  # then New Year, a weekend
+    kept = plan(DeadlineRule.model_validate({**fiche.model_dump(), "on_non_working_day": "keep"}), date(2026, 7, 26),
+                office)
+    assert (kept.moved_from, kept.due_on) == (None, date(2026, 8, 16))
+    assert plan(fiche, date(2026, 3, 2), office).moved_from is None  # Monday 23 March: a working day
+
+
+def test_a_notice_says_when_its_due_date_moved_off_a_non_working_day():
+    from zoneinfo import ZoneInfo
+
+    from notifications.templates import render
+
+    message = render("fiche.due", {"reference": "2026-07", "name": "Ghana II", "due_at": "2026-08-17T07:00:00+00:00",
+                                   "moved_from": "2026-08-16"}, zone=ZoneInfo("Europe/Brussels"))
+    assert "was due on Monday 17 August 2026, 09:00 CEST (moved from Sunday 16 August, not a working day)" in message.text

@@ -64,9 +64,16 @@ def _expanded_size(node, seen: dict) -> int:
     return seen[id(node)]
 
 
-def describe(error: ValidationError) -> str:
-    """Every problem in a pydantic error as `place: message`, separated by semicolons."""
-    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}" for e in error.errors())
+def describe(error: ValidationError, names: dict[str, str] | None = None) -> str:
+    """Every problem in a pydantic error as `place: message`, separated by semicolons; `names` says
+    what a person calls a top-level field (the flag they type: `--type` for requester_type)."""
+    def place(loc: tuple) -> str:
+        parts = [str(p) for p in loc]
+        if parts and names and parts[0] in names:
+            parts[0] = names[parts[0]]
+        return ".".join(parts) or "input"
+
+    return "; ".join(f"{place(e['loc'])}: {e['msg']}" for e in error.errors())
 
 
 def check_readable(path: Path, *, what: str, error: type[MieuxError], limit: int = MAX_FILE_BYTES) -> None:

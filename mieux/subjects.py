@@ -69,12 +69,15 @@ def action_officer(person_id: str, action: Action) -> set[str]:
     return {"action_officer"} if action.project_officer == person_id else set()
 
 
+REFERENCE = re.compile(r"^\d{4}-\d{2,4}$")
+
 # -- Actions -----------------------------------------------------------------------------------
 def find_action(session: Session, reference: str, *, for_update: bool = False) -> Action:
     query = select(Action).where(Action.reference == reference)
     action = session.exec(query.with_for_update() if for_update else query).first()
     if action is None:
-        raise NotFound(f"no Action {reference!r}")
+        shape = "" if REFERENCE.match(reference) else ": a reference is the year of receipt and a number, like 2026-07"
+        raise NotFound(f"no Action {reference!r}{shape}")
     return action
 
 

@@ -129,8 +129,12 @@ class StateMachine:
         """The rules `trigger` may take from `state` for a person with `roles`, or IllegalTransition or
         NotPermitted saying why none (the checks that need no data: before any is applied)."""
         if trigger not in self.triggers:
+            import difflib
+
+            near = difflib.get_close_matches(trigger.lower().replace("-", "_"), self.triggers, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
             raise IllegalTransition(f"{trigger!r} is not a trigger of the {self.noun}; "
-                                    f"the triggers are {', '.join(self.triggers)}")
+                                    f"the triggers are {', '.join(self.triggers)}{hint}")
         candidates = self.rules_from(state, trigger)
         if not candidates:
             allowed = ", ".join(self.available(state)) or "none (it is final)"

@@ -69,9 +69,22 @@ def serve(ctx: typer.Context) -> None:
 def root(ctx: typer.Context,
          verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, show_default=False, help=(
              "Also show informational log messages on stderr (-vv: debugging too); the log file is "
-             "<data dir>/logs/mieux.log."))] = 0) -> None:
+             "<data dir>/logs/mieux.log."))] = 0,
+         version: Annotated[bool, typer.Option("--version", is_eager=True, callback=lambda shown: _version(shown),
+                                               help="Print the engine's version and exit.")] = False) -> None:
     """mieux-engine: every MIEUX Action a state machine that keeps its own clock."""
     ctx.meta["mieux.verbosity"] = verbose
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"mieux-engine {version('mieux-engine')}")
+        except PackageNotFoundError:
+            typer.echo("mieux-engine (not installed)")
+        raise typer.Exit()
 
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_FAILED, EXIT_INTERRUPTED = 1, 2, 3, 130

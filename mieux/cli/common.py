@@ -105,8 +105,9 @@ def parse_date(value: str | None, option: str) -> date | None:
         raise InvalidInput(f"{option}: {error}") from None
 
 
-def validated(model, data: dict, where: str):
-    """Validate `data` with a pydantic model; the error names each bad field."""
+def validated(model, data: dict, where: str, flags: dict[str, str] | None = None):
+    """Validate `data` with a pydantic model; the error names each bad field, by the flag a person
+    types where `flags` gives it (`--type`, not requester_type)."""
     from pydantic import ValidationError
 
     from config.files import describe
@@ -114,7 +115,7 @@ def validated(model, data: dict, where: str):
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise InvalidInput(f"{where}: {describe(error)}") from None
+        raise InvalidInput(f"{where}: {describe(error, flags)}") from None
 
 
 def read_structured(path: Path, what: str = "the file") -> dict:

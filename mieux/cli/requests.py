@@ -8,6 +8,10 @@ from mieux.cli.actions import show
 from mieux.cli.common import As, Json, read_structured, runtime, sub_app, validated
 
 app = sub_app("Register incoming requests.")
+FLAGS = {"requester_type": "--type", "project_officer": "--officer", "received_on": "--received-on",
+         "focal_point": "--focal-point", **{f: f"--{f}" for f in ("name", "requester", "countries", "region", "theme",
+                                                                  "channel")}}
+"""What a person typed for each field, to name it in an error."""
 Opt = typer.Option
 
 
@@ -40,7 +44,7 @@ def add(
              "region": region, "theme": theme, "channel": channel, "received_on": received_on,
              "focal_point": focal_point, "project_officer": officer}
     data |= {k: v for k, v in given.items() if v is not None}
-    action = rt.service.register(validated(RequestIn, data, "request"), actor=who)
+    action = rt.service.register(validated(RequestIn, data, "request", None if file else FLAGS), actor=who)
     if json_:
         show(rt, action, as_json=True)
     else:

@@ -29,7 +29,7 @@ from mieux.subjects import ACTIONS, ACTIVITIES, Kind, action_of, action_officer,
 from states.action import REGISTRARS, REQUEST
 from states.activity import ADDERS, PLANNED
 from store.db import reading, transaction
-from store.tables import Action, Activity, Audit, ReferenceCounter
+from store.tables import Action, Activity, Alert, Audit, Deadline, Delivery, ReferenceCounter
 
 Effect = Callable[[Session, object, Recorded], None]
 Observer = Callable[[Recorded], None]
@@ -242,6 +242,21 @@ class ActionService:
             row = kind(kind_name).find(session, key)
             return list(session.exec(select(Audit).where(Audit.subject_kind == kind_name, Audit.subject_id == row.id)
                                      .order_by(Audit.id)))
+
+    def deadlines_of(self, reference: str) -> list[Deadline]:
+        """Every deadline of an Action and its activities, whatever its status, soonest due first."""
+        with reading(self.engine) as session:
+            action = find_action(session, reference)
+            return list(session.exec(select(Deadline).where(Deadline.action_id == action.id).order_by(Deadline.due_at)))
+
+    def alerts_of(self, reference: str) -> list[tuple[Alert, list[Delivery]]]:
+        """Every alert owed about an Action and its activities, oldest first, with its deliveries."""
+        with reading(self.engine) as session:
+            action = find_action(session, reference)
+            alerts = list(session.exec(select(Alert).where(Alert.action_id == action.id).order_by(Alert.id)))
+            deliveries = session.exec(select(Delivery).where(Delivery.alert_id.in_([a.id for a in alerts]))
+                                      .order_by(Delivery.id)).all() if alerts else []
+        return [(a, [d for d in deliveries if d.alert_id == a.id]) for a in alerts]
 
     def subject_keys(self, reference: str) -> dict[tuple[str, int], str]:
         """How people name each subject of an Action: (kind, id) -> key."""

@@ -137,14 +137,26 @@ def summary(action) -> dict:
 
 
 def show(rt: Runtime, action, *, as_json: bool) -> None:
-    """One Action in full, with its activities and the triggers that apply now."""
+    """One Action whole: its facts, activities, deadlines (pending, met, missed ...), the alerts it
+    caused and how each went, its history, and what can be done next and by whom."""
     from mieux.cli.activities import public, where
+    from mieux.render import as_json as to_json
     from states.action import ACTION
 
-    available = ACTION.available(action.state)
-    activities = rt.service.activities(action.reference)
-    if as_json:
-        typer.echo(as_json_text(action, available, [public(action.reference, a) for a in activities]))
+    ref = action.reference
+    nexts = [{"trigger": t, "by": sorted({role for r in ACTION.rules_from(action.state, t) for role in r.roles})}
+             for t in ACTION.available(action.state)]
+    activities, keys = rt.service.activities(ref), rt.service.subject_keys(ref)
+    deadlines, alerts = rt.service.deadlines_of(ref), rt.service.alerts_of(ref)
+    if as_json:  # the flag: the function is to_json here
+        typer.echo(to_json(action.model_dump(exclude={"id"}) | {
+            "activities": [public(ref, a) for a in activities],
+            "deadlines": [{"subject": keys.get((d.subject_kind, d.subject_id)), "kind": d.kind, "deadline": d.label,
+                           "due_at": d.due_at, "status": d.status, "stopped_at": d.stopped_at} for d in deadlines],
+            "alerts": [{"kind": a.kind, "at": a.created_at, "deliveries": [
+                {"person": d.person, "channel": d.channel, "status": d.status, "error": d.last_error} for d in sent]}
+                for a, sent in alerts],
+            "available_triggers": [n["trigger"] for n in nexts], "next": nexts}))
         return
     fields = {name: getattr(action, name) for name in type(action).model_fields if name not in ("id", "fiche")}
     fields["countries"] = " ".join(action.countries)
@@ -156,12 +168,18 @@ def show(rt: Runtime, action, *, as_json: bool) -> None:
     typer.echo(f"{'fiche intervention logic':24} {fiche.get('intervention_logic') or '-'}")
     for a in activities:
         when = " to ".join(str(d) for d in (a.start, a.end) if d) or "dates to be set"
-        typer.echo(f"  activity {action.reference}/{a.number}: [{a.state}] {a.type} {a.title!r}, {when}, {where(a)}")
-    typer.echo(f"{'triggers now':24} {', '.join(available) or 'none (final)'}")
-
-
-def as_json_text(action, available: list[str], activities: list[dict]) -> str:
-    return as_json(action.model_dump(exclude={"id"}) | {"activities": activities, "available_triggers": available})
+        typer.echo(f"  activity {ref}/{a.number}: [{a.state}] {a.type} {a.title!r}, {when}, {where(a)}")
+    if deadlines:
+        typer.echo("\ndeadlines")
+        typer.echo(table(["of", "deadline", "due", "status"], [[keys.get((d.subject_kind, d.subject_id)), d.label,
+                                                              local(d.due_at, rt.zone), d.status] for d in deadlines]))
+    if alerts:
+        typer.echo("\nalerts")
+        typer.echo(table(["when", "alert", "to"], [[local(a.created_at, rt.zone), a.kind, ", ".join(
+            f"{d.person} by {d.channel}: {d.status}" for d in sent) or "not yet routed"] for a, sent in alerts]))
+    typer.echo(f"\n{'history':24} {len(rt.service.history(ref))} entries (mieux action history {ref})")
+    typer.echo(f"{'triggers now':24} " + ("; ".join(f"{n['trigger']} ({', '.join(n['by'])})" for n in nexts)
+                                          or "none (final)"))
 
 
 def _pair(item: str, option: str) -> tuple[str, str]:

@@ -2,13 +2,14 @@
 
 Prefect renders each flow's parameter form from its signature: the machine and the trigger are
 choice lists, the trigger's data a section per machine (a pydantic model, one field each). The
-same service, guards and roles as the CLI apply: a refusal fails the run with its reason.
+same service, guards and roles as the CLI apply: a refusal ends the run as Refused, with its reason.
 """
 from enum import Enum, StrEnum
 
 from prefect import flow, get_run_logger
 
 from domain.activities import ActivityChanges
+from domain.errors import MieuxError
 from domain.schemas import ActionChanges, RequestIn
 from flows import runtime
 from mieux.subjects import MACHINES
@@ -26,14 +27,30 @@ def fire_trigger(subject: str, trigger: Trigger, acting_person: str, machine: Ma
     kind = machine.value if isinstance(machine, Enum) else str(machine)
     name = trigger.value if isinstance(trigger, Enum) else str(trigger)
     data = {"action": action_data, "activity": activity_data}[kind]
-    row = runtime.current().service.transition(kind, subject, name, actor=acting_person, reason=reason, changes=data)
+    try:
+        row = runtime.current().service.transition(kind, subject, name, actor=acting_person, reason=reason,
+                                                   changes=data)
+    except MieuxError as refusal:
+        return refused(refusal)
     get_run_logger().info("%s %s: now %s", kind, subject, row.state)
     return {"subject": subject, "state": row.state, "version": row.version}
+
+
+def refused(refusal: MieuxError):
+    """A refusal is a business outcome, not a crash: the run ends in a state named Refused that
+    carries the one-line reason (no traceback, not counted as a failure, nothing to retry)."""
+    from prefect.states import Completed
+
+    get_run_logger().warning("refused: %s", refusal)
+    return Completed(name="Refused", message=str(refusal), data={"refused": str(refusal)})
 
 
 @flow(name="mieux-register-request", flow_run_name="register {request.name}")
 def register_request(request: RequestIn, acting_person: str) -> dict:
     """Register a new request; it gets the next reference of its year of receipt."""
-    action = runtime.current().service.register(request, actor=acting_person)
+    try:
+        action = runtime.current().service.register(request, actor=acting_person)
+    except MieuxError as refusal:
+        return refused(refusal)
     get_run_logger().info("registered %s %s", action.reference, action.name)
     return {"reference": action.reference, "state": action.state}

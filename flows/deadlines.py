@@ -39,12 +39,44 @@ def events_task() -> int:
 
 
 @task(name="publish status artifact")
-def status_task() -> str:
+def status_task() -> bool:
+    """Publish the status table as a new artifact version only when its content changed."""
+    import hashlib
+    import json
+
+    from store.db import reading, transaction
+    from store.tables import Setting
+
     app = runtime.current()
     rows = open_actions_table(app, app.clock.now())
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+    with reading(app.engine) as session:
+        last = session.get(Setting, "status_artifact")
+    if last is not None and last.value == digest:
+        return False
+    overdue = sum(r["next deadline"].startswith("OVERDUE") for r in rows)
     create_table_artifact(key=STATUS_ARTIFACT, table=rows,
-                          description=f"{len(rows)} open Actions: stage, days in stage, next deadline")
-    return STATUS_ARTIFACT
+                          description=f"{len(rows)} open Actions, {overdue} overdue (first): stage, time in stage, "
+                                      "next deadline")
+    with transaction(app.engine) as session:  # after the call: no lock is held while Prefect answers
+        session.merge(Setting(key="status_artifact", value=digest))
+    return True
+
+
+def name_run(name: str) -> None:
+    """Rename the running flow run after what it did, so the run list reads as a log."""
+    from prefect.runtime import flow_run
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, name=name[:120])
+    except Exception as error:  # a name is a courtesy: never fail the run for it
+        get_run_logger().info("could not rename the run: %s", error)
+
+
+def did(summary: dict, labels: dict[str, str]) -> str:
+    """'2 fired, 3 scheduled' from a summary, or 'nothing to do'."""
+    return ", ".join(f"{summary[k]} {label}" for k, label in labels.items() if summary.get(k)) or "nothing to do"
 
 
 @flow(name="mieux-sweep", flow_run_name="sweep", log_prints=True)
@@ -54,8 +86,11 @@ def sweep(mirror: bool = True) -> dict:
     if mirror:
         summary |= mirror_task()
     summary["events"] = events_task()
-    status_task()
+    summary["status"] = status_task()
     get_run_logger().info("sweep: %s", summary)
+    name_run("sweep · " + did(summary, {"fired": "fired", "coalesced": "folded in", "cancelled": "cancelled",
+                                        "scheduled": "scheduled", "events": "events"})
+             + (" · status updated" if summary["status"] else ""))
     return summary
 
 

@@ -128,20 +128,28 @@ def installation_id(session) -> str:
 
 
 def open_actions_table(app: App, now: datetime) -> list[dict]:
-    """The status table admins open in the UI: every open Action, its stage and next deadline."""
-    from mieux.render import local
-
+    """The status table admins open in the UI: every open Action, overdue ones first and marked,
+    its stage and next deadline; narrow enough to read without scrolling."""
     with reading(app.engine) as session:
         actions = session.exec(select(Action).where(Action.state.not_in(list(app.service.machine.terminal)))
                                .order_by(Action.reference)).all()
         pending = session.exec(select(Deadline).where(Deadline.status == "pending").order_by(Deadline.due_at)).all()
+        imported = set(session.exec(select(Audit.action_id).where(Audit.trigger == "import")))
+        moved = set(session.exec(select(Audit.action_id).where(Audit.trigger.not_in(("import", "update", "replan")),
+                                                               Audit.subject_kind == "action")))
     nearest: dict[int, Deadline] = {}
     for deadline in pending:
         nearest.setdefault(deadline.action_id, deadline)
     zone = app.facility.zone
-    return [{"reference": a.reference, "name": a.name, "stage": a.state, "days in stage": (now - a.state_since).days,
-             "officer": a.project_officer or "-",
-             "next deadline": nearest[a.id].label if a.id in nearest else "-",
-             "due": local(nearest[a.id].due_at, zone) if a.id in nearest else "-",
-             "overdue": "yes" if a.id in nearest and nearest[a.id].due_at <= now else ""}
-            for a in actions]
+
+    def row(a: Action) -> dict:
+        next_ = nearest.get(a.id)
+        overdue = next_ is not None and next_.due_at <= now
+        in_stage = (f"since import ({a.state_since.astimezone(zone):%d %b %Y})" if a.id in imported and a.id not in moved
+                    else f"{(now - a.state_since).days} days")  # the import does not know when it entered the stage
+        return {"action": f"{a.reference} {a.name}", "stage": a.state, "in stage": in_stage,
+                "next deadline": ("OVERDUE: " if overdue else "") + (next_.label if next_ else "-"),
+                "due": f"{next_.due_at.astimezone(zone):%d %b %Y}" if next_ else "-"}
+
+    rows = [(a.id in nearest and nearest[a.id].due_at <= now, a) for a in actions]
+    return [row(a) for _, a in sorted(rows, key=lambda r: not r[0])]  # overdue first, then by reference

@@ -15,8 +15,11 @@ def dispatch_task() -> dict:
 @flow(name="mieux-dispatch", flow_run_name="dispatch")
 def dispatch() -> dict:
     """Route new alerts and send what is due; safe to run alongside any other dispatcher."""
+    from flows.deadlines import did, name_run
+
     summary = dispatch_task()
     get_run_logger().info("dispatch: %s", summary)
+    name_run("dispatch · " + did(summary, {"sent": "sent", "failed": "failed", "dead": "dead", "routed": "routed"}))
     return summary
 
 

@@ -155,10 +155,18 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     clock.set(datetime(2018, 3, 2, 8, tzinfo=UTC))  # a reference no other test here uses
     reference = app.service.register(request(received_on=date(2018, 3, 2), name="Events II"), actor="ana").reference
     app.service.fire(reference, "accept", actor="ana")
-    assert sweep(mirror=False)["events"] == 2
-    assert sweep(mirror=False)["events"] == 0
+    first = sweep(mirror=False, return_state=True)
+    assert (first.result()["events"], first.result()["status"]) == (2, True)
+    again = sweep(mirror=False, return_state=True)
+    assert (again.result()["events"], again.result()["status"]) == (0, False)  # same table: no new version
     artifact = Artifact.get(STATUS_ARTIFACT)
     assert artifact is not None and reference in str(artifact.data) and "Action Fiche due" in str(artifact.data)
+    names = [prefect.read_flow_run(s.state_details.flow_run_id).name for s in (first, again)]
+    assert names == ["sweep · 2 events · status updated", "sweep · nothing to do"]  # named by what they did
+    clock.set(datetime(2018, 3, 30, 8, tzinfo=UTC))  # the fiche is overdue now: first, and marked
+    sweep(mirror=False)
+    rows = Artifact.get(STATUS_ARTIFACT).data
+    assert "OVERDUE: Action Fiche due" in str(rows)
     wanted = f"mieux.action.{reference}"
     for _ in range(40):
         response = prefect._client.post("/events/filter", json={

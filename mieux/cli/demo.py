@@ -7,15 +7,13 @@ from config.settings import Settings
 from domain.errors import Conflict, Refused
 from domain.schemas import ActionChanges, Fiche, RequestIn
 from mieux.bootstrap import bootstrap
-from mieux.lock import engine_lock
 from mieux.cli.portfolio import render_report
+from mieux.lock import engine_lock
 from mieux.portfolio import import_portfolio, report
 from mieux.render import local, table
 from store.migrate import upgrade
 
 PORTFOLIO = Path(__file__).resolve().parents[2] / "config" / "demo" / "portfolio.csv"
-
-
 DEMO_MARK = "demo_store"
 """A setting the demo writes in a store it created; the only kind of store it will ever reset."""
 

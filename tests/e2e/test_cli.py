@@ -277,7 +277,7 @@ def test_bad_input_exits_1_with_an_error_line_and_never_a_traceback(store, tmp_p
         request(**{"--received-on": "2026-02-30"}), request(**{"--region": "Atlantis"}),
         ["portfolio", "import", str(not_csv), "--as", "pieter"], ["portfolio", "import", str(latin1), "--as", "pieter"],
         request(**{"--countries": "FR GH"}))
-    date.refused_in_one_line("received_on")
+    date.refused_in_one_line("--received-on")  # named by the flag typed
     region.refused_in_one_line("region 'Atlantis' is not one of")
     header.refused("the header must be exactly", "nothing imported")
     encoding.refused_in_one_line("not UTF-8")

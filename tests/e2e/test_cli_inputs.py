@@ -77,7 +77,7 @@ def test_a_date_beyond_the_calendar_is_refused_naming_the_field(store):
     far, report, decision = store.many(request(**{"--received-on": "9999-12-31"}), ["report", "--to", "9999-12-31"],
                                        ["action", "fire", "2026-01", "approve", "--decision-date", "0200-01-01",
                                         "--as", "psg-devco"])
-    far.refused_in_one_line("received_on", "9999-12-31 is not between the years 1900 and 2999")
+    far.refused_in_one_line("--received-on", "9999-12-31 is not between the years 1900 and 2999")
     report.refused_in_one_line("--to: 9999-12-31 is not between the years 1900 and 2999")
     decision.refused_in_one_line("--decision-date")
     nothing_stored(store)

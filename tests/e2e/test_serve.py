@@ -93,7 +93,7 @@ def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_
     assert f"Prefect UI: http://127.0.0.1:{port}" in out
     wait_for("the Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)
 
-    sweeps = {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}, "name": {"any_": ["sweep"]}}}
+    sweeps = {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}, "name": {"like_": "sweep"}}}
     second = start(env)
     try:
         wait_for("the restarted server", lambda: api(port, "/health") is True)

@@ -51,6 +51,19 @@ def runs_tagged(client, tag: str):
                   key=lambda r: r.name)
 
 
+def events_about(client, resource: str, *, since: str, at_least: int) -> list[dict]:
+    """The events whose resource is `resource`, waiting up to 10 s for `at_least` (they arrive async)."""
+    events = []
+    for _ in range(40):
+        response = client._client.post("/events/filter", json={
+            "filter": {"any_resource": {"id": [resource]}, "occurred": {"since": f"{since}T00:00:00Z"}}})
+        events = response.json().get("events", [])
+        if len(events) >= at_least:
+            break
+        time.sleep(0.25)
+    return events
+
+
 def test_each_timer_is_a_scheduled_flow_run_named_and_tagged_for_admins(prefect, app):
     from flows.deadlines import sweep
 
@@ -167,14 +180,7 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     sweep(mirror=False)
     rows = Artifact.get(STATUS_ARTIFACT).data
     assert "OVERDUE: Action Fiche due" in str(rows)
-    wanted = f"mieux.action.{reference}"
-    for _ in range(40):
-        response = prefect._client.post("/events/filter", json={
-            "filter": {"any_resource": {"id": [wanted]}, "occurred": {"since": "2018-01-01T00:00:00Z"}}})
-        events = response.json().get("events", [])
-        if len(events) >= 2:
-            break
-        time.sleep(0.25)
+    events = events_about(prefect, f"mieux.action.{reference}", since="2018-01-01", at_least=2)
     assert sorted(e["event"] for e in events) == ["mieux.action.accept", "mieux.action.register"]
 
 
@@ -187,14 +193,7 @@ def test_an_activitys_transitions_are_events_of_its_machine_with_its_action_rela
     app.service.add_activity(reference, ActivityIn(type="workshop", title="Event workshop"), actor="ana")
     app.service.transition("activity", f"{reference}/1", "cancel", actor="ana", reason="no venue")
     assert sweep(mirror=False)["events"] == 3
-    wanted = f"mieux.activity.{reference}/1"
-    for _ in range(40):
-        response = prefect._client.post("/events/filter", json={
-            "filter": {"any_resource": {"id": [wanted]}, "occurred": {"since": "2017-01-01T00:00:00Z"}}})
-        events = response.json().get("events", [])
-        if len(events) >= 2:
-            break
-        time.sleep(0.25)
+    events = events_about(prefect, f"mieux.activity.{reference}/1", since="2017-01-01", at_least=2)
     assert sorted(e["event"] for e in events) == ["mieux.activity.add", "mieux.activity.cancel"]
     related = {r["prefect.resource.id"]: r.get("prefect.resource.role") for r in events[0]["related"]}
     assert related[f"mieux.action.{reference}"] == "action"

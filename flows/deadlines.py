@@ -1,5 +1,6 @@
 """The clock: a sweep on a short interval, and one scheduled run per timer. Either may fire first."""
 import time
+from datetime import timedelta
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -96,7 +97,10 @@ def sweep(mirror: bool = True) -> dict:
 
 @flow(name="mieux-deadline", log_prints=True)
 def deadline_timer(deadline_id: int) -> dict:
-    """One deadline's scheduled run: fires what is due for it, or nothing if that already happened."""
+    """One deadline's scheduled run: fires what is due for it, or says why nothing was (already
+    fired by the sweep, stopped, or not due yet: then the sweep schedules a new run for it)."""
+    from prefect.runtime import flow_run
+
     summary = fire_task(deadline_ids=[deadline_id])
     if not summary["fired"]:
         app = runtime.current()
@@ -105,5 +109,25 @@ def deadline_timer(deadline_id: int) -> dict:
             get_run_logger().info("started %.1f s early: waiting for the timer", wait)
             time.sleep(wait + 0.05)
             summary = fire_task(deadline_ids=[deadline_id])
+            wait = seconds_to_next_timer(app.engine, deadline_id, app.clock.now())
+        if not summary["fired"]:
+            summary["why"] = why_nothing_fired(app, deadline_id, wait, flow_run.id)
+            get_run_logger().info("nothing fired: %s", summary["why"])
+            name_run(f"{flow_run.name or 'deadline'} · {summary['why']}"[:120])
     get_run_logger().info("deadline %s: %s", deadline_id, summary)
     return summary
+
+
+def why_nothing_fired(app, deadline_id: int, wait: float | None, run_id) -> str:
+    """Why this run fired nothing; a timer it came for too early goes back to the sweep, which
+    schedules it a new run at its moment."""
+    from mieux.deadlines import hand_back_early_timers
+
+    if wait is None:
+        return "already fired or stopped: nothing pending"
+    if wait <= 0:
+        return "another run or the sweep is firing it"
+    handed = hand_back_early_timers(app.engine, deadline_id, str(run_id) if run_id else None)
+    due = app.clock.now() + timedelta(seconds=wait)
+    again = "; the sweep schedules a new run" if handed else ""
+    return f"not due yet (due {due.astimezone(app.facility.zone):%d %b %H:%M %Z}){again}"

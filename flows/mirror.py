@@ -66,7 +66,9 @@ def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
         run = client.create_flow_run_from_deployment(
             deployment.id, parameters={"deadline_id": deadline.id}, state=Scheduled(scheduled_time=timer.fire_at),
             name=run_name(action, deadline, timer, activity), tags=run_tags(action, deadline, timer, activity, installation),
-            idempotency_key=f"mieux-{installation}-timer-{timer.id}")
+            # a timer handed back by a run that started too early keeps that run's id: its new key differs
+            idempotency_key=f"mieux-{installation}-timer-{timer.id}" + (f"-after-{timer.flow_run_id}"
+                                                                          if timer.flow_run_id else ""))
         scheduled.append((timer.id, str(run.id)))
     settled = []
     for timer, deadline in stale:

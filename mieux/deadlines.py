@@ -198,6 +198,16 @@ def seconds_to_next_timer(engine, deadline_id: int, now: datetime) -> float | No
     return None if next_at is None else (next_at - now).total_seconds()
 
 
+def hand_back_early_timers(engine, deadline_id: int, run_id: str | None) -> int:
+    """Pending timers of a deadline whose own Prefect run started before they were due: unmirror
+    them, so the next sweep schedules each a new run (the old run id goes into the new key)."""
+    query = update(Timer).where(Timer.deadline_id == deadline_id, PENDING, Timer.mirrored == "scheduled")
+    if run_id is not None:
+        query = query.where(Timer.flow_run_id == run_id)
+    with transaction(engine) as session:
+        return session.exec(query.values(mirrored=None).execution_options(synchronize_session=False)).rowcount
+
+
 def recipients(tell: list[str], action: Action, facility: Facility) -> list[str]:
     """Person ids for `tell` about `action` (see notifications.directory)."""
     return Directory(facility).resolve(tell, action=action)

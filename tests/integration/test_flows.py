@@ -264,3 +264,25 @@ def test_only_timers_within_the_horizon_become_runs_and_the_next_sweep_takes_tho
     finally:
         runtime.install(None)
         app.engine.dispose()
+
+
+def test_a_timer_run_that_fires_nothing_says_why_and_an_early_one_is_scheduled_again_by_the_sweep(prefect, app):
+    from flows.deadlines import deadline_timer, sweep
+    from mieux.deadlines import hand_back_early_timers
+
+    reference = app.service.register(request(received_on=date(2026, 3, 2)), actor="ana").reference
+    assert sweep()["scheduled"] == 2
+    with transaction(app.engine) as session:
+        reminder = session.exec(select(Timer).where(Timer.point == "reminder")).one()
+    early = deadline_timer(reminder.deadline_id, return_state=True)  # three weeks before its moment
+    assert early.result()["fired"] == 0
+    assert early.result()["why"] == "not due yet (due 16 Mar 09:00 CET)"
+    assert prefect.read_flow_run(early.state_details.flow_run_id).name.endswith("· not due yet (due 16 Mar 09:00 CET)")
+    # had it been the timer's own run, the timer goes back to the sweep, which gives it a new run
+    assert hand_back_early_timers(app.engine, reminder.deadline_id, reminder.flow_run_id) == 1
+    assert sweep()["scheduled"] == 1
+    runs = runs_tagged(prefect, f"action:{reference}")
+    assert sorted(r.name.split(" · ")[1] for r in runs) == ["fiche due", "fiche reminder", "fiche reminder"]
+    with transaction(app.engine) as session:
+        again = session.get(Timer, reminder.id)
+    assert (again.mirrored, again.status) == ("scheduled", "pending") and again.flow_run_id != reminder.flow_run_id

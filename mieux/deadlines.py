@@ -208,11 +208,6 @@ def hand_back_early_timers(engine, deadline_id: int, run_id: str | None) -> int:
         return session.exec(query.values(mirrored=None).execution_options(synchronize_session=False)).rowcount
 
 
-def recipients(tell: list[str], action: Action, facility: Facility) -> list[str]:
-    """Person ids for `tell` about `action` (see notifications.directory)."""
-    return Directory(facility).resolve(tell, action=action)
-
-
 def deadlines(engine, *, now: datetime, overdue_only: bool = False) -> list[tuple[Deadline, Action]]:
     """Pending deadlines with their Actions, soonest first."""
     query = (select(Deadline, Action).join(Action, Deadline.action_id == Action.id)

@@ -8,7 +8,7 @@ from sqlmodel import select
 from domain.activities import ActivityChanges, ActivityIn
 from domain.errors import GuardFailed, InvalidInput, NotPermitted
 from store.db import transaction
-from store.tables import Alert, Audit, Deadline, Timer
+from store.tables import Alert, Deadline, Timer
 from tests.helpers import new_action_in
 
 UTC = timezone.utc

@@ -7,7 +7,6 @@ from config.policy import DEFAULT_DEADLINES, calendar, load_policy
 from domain.deadlines import outcome, plan, starts
 from domain.errors import ConfigError
 from mieux.subjects import ANCHORS, MACHINES
-from states.action import ACTION
 
 RULE = """
 deadlines:

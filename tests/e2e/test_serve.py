@@ -86,7 +86,8 @@ def test_serve_keeps_the_clock_stops_on_ctrl_c_and_resumes_with_nothing_lost_or_
         wait_for("the overdue fiche notice", lambda: query(db, "SELECT kind FROM alert") == [("fiche.due",)])
         wait_for("timers mirrored as flow runs",
                  lambda: query(db, "SELECT count(*) FROM timer WHERE mirrored = 'scheduled'")[0][0] == 1)
-        assert api(port, "/health") is True
+        # one slow answer under a loaded machine is not a fault: the API must answer within 30 s
+        wait_for("the Prefect API to answer", lambda: api(port, "/health") is True, timeout=30)
     finally:
         out = stop(first)
     assert first.returncode == 0 and "stopped" in out and "Traceback" not in out, out

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-BENCHMARKS = ["transitions.py", "import_portfolio.py", "cli_startup.py", "sweep.py", "punctuality.py",
+BENCHMARKS = ["lifecycle_rate.py", "import_portfolio.py", "cli_startup.py", "sweep.py", "punctuality.py",
               "dispatch_throughput.py", "alert_latency.py", "sqlite_locks.py"]
 
 

@@ -22,8 +22,9 @@ from domain.deadlines import DeadlineRule, Policy, outcome, plan, starts
 from domain.events import Recorded
 from mieux.subjects import KINDS, action_of
 from notifications.directory import Directory
+from store import rows
 from store.db import reading, transaction
-from store.tables import Action, Alert, Audit, Deadline, Timer
+from store.tables import Action, Deadline, Timer
 
 PENDING = text("timer.status = 'pending'")  # a literal, so the partial index applies
 POINT_ORDER = {"reminder": 0, "due": 1, "escalation": 2}
@@ -44,10 +45,8 @@ class DeadlineKeeper:
         replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
         if not starting and not replanning and (event.source is None or not moved):
             return  # nothing to start, stop or re-plan: no query at all
-        with session.no_autoflush:  # one flush at commit for the transition and its deadlines
-            known = [] if event.source is None else session.exec(select(Deadline).where(
-                Deadline.subject_kind == event.subject, Deadline.subject_id == event.subject_id)).all()
-        stopped = []
+        known = [] if event.source is None else rows.deadlines_of(session, event.subject, event.subject_id)
+        stopped = []  # (deadline, outcome)
         for deadline in known:
             if deadline.status != "pending":
                 continue
@@ -59,22 +58,23 @@ class DeadlineKeeper:
             if result is None and rule in replanning:
                 result = "replanned"
             if result:
-                deadline.status, deadline.stopped_at, deadline.stopped_by = result, event.at, event.trigger
-                stopped.append(deadline)
+                stopped.append((deadline, result))
         if stopped:
-            session.exec(update(Timer).where(Timer.deadline_id.in_([d.id for d in stopped]), PENDING)
-                         .values(status="cancelled").execution_options(synchronize_session=False))
+            rows.stop_deadlines(session, [(d.id, result) for d, result in stopped], at=event.at, by=event.trigger)
+        still = {d.id: result for d, result in stopped}
+        known = [(d.kind, still.get(d.id, d.status)) for d in known]
         action = action_of(session, subject)
-        started = [d for rule in [*starting, *replanning] if not self._blocked(known, rule)
-                   for d in [self._deadline(subject, action, event, rule)] if d is not None]
-        session.add_all(started)
-        self._audit_replans(session, event, [d for d in stopped if d.status == "replanned"], started)
+        due = {}
+        for rule in [*starting, *replanning]:
+            if not self._blocked(known, rule) and (due_at := self._start(session, subject, action, event, rule)):
+                due[rule.kind] = due_at
+        self._audit_replans(session, event, [d for d, result in stopped if result == "replanned"], due)
 
     @staticmethod
-    def _blocked(known: list[Deadline], rule: DeadlineRule) -> bool:
+    def _blocked(known: list[tuple[str, str]], rule: DeadlineRule) -> bool:
         """A rule does not start twice at once, nor again after being met or missed if `once`."""
         statuses = {"pending", "met", "missed"} if rule.once else {"pending"}
-        return any(d.kind == rule.kind and d.status in statuses for d in known)
+        return any(kind == rule.kind and status in statuses for kind, status in known)
 
     def _anchor(self, subject, action: Action, rule: DeadlineRule, at: datetime) -> date | None:
         if rule.anchor == "entered":
@@ -83,28 +83,30 @@ class DeadlineKeeper:
         value = getattr(action if owner == "action" else subject, field, None)
         return value.date() if isinstance(value, datetime) else value
 
-    def _deadline(self, subject, action: Action, event: Recorded, rule: DeadlineRule) -> Deadline | None:
+    def _start(self, session: Session, subject, action: Action, event: Recorded, rule: DeadlineRule) -> datetime | None:
+        """Write the deadline `rule` plans for the subject and its timers; returns when it is due."""
         anchor = self._anchor(subject, action, rule, event.at)
         if anchor is None:
             return None  # its date is not known yet: the edit that sets it starts the deadline
         planned = plan(rule, anchor, self.calendar)
-        ids = {"action_id": action.id, "subject_kind": event.subject, "subject_id": event.subject_id}
-        return Deadline(**ids, kind=rule.kind, label=rule.label, process=rule.process, due_at=planned.due_at,
-                        moved_from=planned.moved_from, started_at=event.at,
-                        timers=[Timer(**ids, point=t.point, seq=t.seq, fire_at=t.fire_at, tell=list(t.tell))
-                                for t in planned.timers])
+        rows.add_deadline(session, {"action_id": action.id, "subject_kind": event.subject,
+                                    "subject_id": event.subject_id, "kind": rule.kind, "label": rule.label,
+                                    "process": rule.process, "due_at": planned.due_at,
+                                    "moved_from": planned.moved_from, "started_at": event.at},
+                          [{"point": t.point, "seq": t.seq, "fire_at": t.fire_at, "tell": list(t.tell)}
+                           for t in planned.timers])
+        return planned.due_at
 
-    def _audit_replans(self, session: Session, event: Recorded, old: list[Deadline], new: list[Deadline]) -> None:
+    def _audit_replans(self, session: Session, event: Recorded, old: list, due: dict[str, datetime]) -> None:
         """The subject's history says which deadlines an edit moved, and from when to when."""
         if not old:
             return
-        due = {d.kind: d.due_at for d in new}
         moves = [f"{d.label}: due {self.calendar.local_date(d.due_at)} -> "
                  f"{self.calendar.local_date(due[d.kind]) if d.kind in due else 'no date'}" for d in old]
         anchors = sorted({self.policy.rule(d.kind).anchor for d in old} & set(event.payload))
-        session.add(Audit(action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
-                          at=event.at, trigger="replan", from_state=event.dest, to_state=event.dest,
-                          actor=event.actor, reason=f"{', '.join(anchors)} changed", payload={"deadlines": moves}))
+        rows.add_audit(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
+                       at=event.at, trigger="replan", from_state=event.dest, to_state=event.dest,
+                       actor=event.actor, reason=f"{', '.join(anchors)} changed", payload={"deadlines": moves})
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,10 @@ def _owe_alert(session: Session, *, timers, last, deadline, subject, action, eve
             "moved_from": deadline.moved_from.isoformat() if deadline.moved_from else None}
     if subject is not action:
         data["of_action"] = f"{action.reference} {action.name}"
-    session.add(Alert(action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
-                      kind=f"{deadline.kind}.{last.point}", source=f"timer:{last.id}",
-                      recipients=directory.resolve(tell, action=action), urgent=last.point != "reminder",
-                      created_at=now, data=data))
+    rows.add_alert(session, action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
+                   kind=f"{deadline.kind}.{last.point}", source=f"timer:{last.id}",
+                   recipients=directory.resolve(tell, action=action), urgent=last.point != "reminder",
+                   created_at=now, data=data)
 
 
 FIRING = {"alert": _owe_alert}

@@ -28,6 +28,7 @@ from domain.schemas import ActionChanges, RequestIn
 from mieux.subjects import ACTIONS, ACTIVITIES, Kind, action_of, action_officer, activities_of, find_action, kind
 from states.action import REGISTRARS, REQUEST
 from states.activity import ADDERS, PLANNED
+from store import rows
 from store.db import reading, transaction
 from store.tables import Action, Activity, Alert, Audit, Deadline, Delivery, ReferenceCounter
 
@@ -278,10 +279,12 @@ class ActionService:
                     if expected_version is not None and row.version != expected_version:
                         raise Conflict(f"{self._label(subject, session, row)} is at version {row.version}, not "
                                        f"{expected_version}: someone changed it; look again and retry")
+                    before = rows.snapshot(row)
                     event = change(session, row, events)
                     if problem := subject.check(row):
                         raise InvalidInput(f"{self._label(subject, session, row)}: {problem}")
                     self.record(session, row, event)
+                    rows.save(session, row, before)
                 break
             except StaleDataError:
                 if expected_version is not None or attempt == self.RETRIES:
@@ -367,9 +370,9 @@ class ActionService:
 
     def record(self, session: Session, row, event: Recorded) -> None:
         """Write the audit row and every effect owed, in the caller's transaction."""
-        session.add(Audit(action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
-                          at=event.at, trigger=event.trigger, from_state=event.source, to_state=event.dest,
-                          actor=event.actor, reason=event.reason, payload=event.payload))
+        rows.add_audit(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
+                       at=event.at, trigger=event.trigger, from_state=event.source, to_state=event.dest,
+                       actor=event.actor, reason=event.reason, payload=event.payload)
         for effect in self.effects:
             effect(session, row, event)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel
+from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, bindparam
 from sqlmodel import Session, select
 
 from domain.activities import ActivityChanges
@@ -20,6 +21,7 @@ from domain.schemas import ActionChanges
 from states.action import ACTION
 from states.activity import ACTIVITY
 from states.machine import StateMachine
+from store import rows
 from store.tables import Action, Activity
 
 
@@ -72,9 +74,27 @@ def action_officer(person_id: str, action: Action) -> set[str]:
 REFERENCE = re.compile(r"^\d{4}-\d{2,4}$")
 
 # -- Actions -----------------------------------------------------------------------------------
+# Built once: building a statement costs more than running it (bench/lifecycle_rate.py).
+# What a write locks and changes is read with Core and written back by store.rows.save.
+_ACTION = select(Action).where(Action.reference == bindparam("reference"))
+_ACTION_FOR_UPDATE = select(Action.__table__).where(Action.reference == bindparam("reference")).with_for_update()
+_ACTIVITIES = select(Activity).where(Activity.action_id == bindparam("action_id")).order_by(Activity.number)
+_ACTIVITY = select(Activity).where(Activity.action_id == bindparam("action_id"), Activity.number == bindparam("number"))
+_activity, _action = Activity.__table__, Action.__table__
+_ACTIVITY_AND_ACTION = (select(_activity, _action).join_from(_activity, _action, _activity.c.action_id == _action.c.id)
+                        .where(_action.c.reference == bindparam("reference"), _activity.c.number == bindparam("number"))
+                        .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).with_for_update(of=_activity))
+
+
+def _locked(session: Session, model, statement, params: dict):
+    """The row a write will change, locked where the store locks rows, as a model instance."""
+    found = session.connection().execute(statement, params).first()
+    return None if found is None else rows.loaded(model, found._mapping)
+
+
 def find_action(session: Session, reference: str, *, for_update: bool = False) -> Action:
-    query = select(Action).where(Action.reference == reference)
-    action = session.exec(query.with_for_update() if for_update else query).first()
+    action = (_locked(session, Action, _ACTION_FOR_UPDATE, {"reference": reference}) if for_update
+              else session.execute(_ACTION, {"reference": reference}).scalar())
     if action is None:
         shape = "" if REFERENCE.match(reference) else ": a reference is the year of receipt and a number, like 2026-07"
         raise NotFound(f"no Action {reference!r}{shape}")
@@ -82,7 +102,7 @@ def find_action(session: Session, reference: str, *, for_update: bool = False) -
 
 
 def activities_of(session: Session, action_id: int) -> list[Activity]:
-    return list(session.exec(select(Activity).where(Activity.action_id == action_id).order_by(Activity.number)))
+    return list(session.execute(_ACTIVITIES, {"action_id": action_id}).scalars())
 
 
 def action_view(session: Session, action: Action, *, reason=None, to=None, changed=frozenset(), today=None) -> View:
@@ -101,9 +121,18 @@ def find_activity(session: Session, key: str, *, for_update: bool = False) -> Ac
     found = ACTIVITY_KEY.match(key.strip())
     if not found:
         raise InvalidInput(f"{key!r} is not an activity: name it by its Action and number, like 2026-07/3")
-    action = find_action(session, found.group(1))
-    query = select(Activity).where(Activity.action_id == action.id, Activity.number == int(found.group(2)))
-    activity = session.exec(query.with_for_update() if for_update else query).first()
+    reference, number = found.group(1), int(found.group(2))
+    if for_update:  # the write path: one statement for both rows
+        both = session.connection().execute(_ACTIVITY_AND_ACTION, {"reference": reference, "number": number}).first()
+        if both is not None:
+            activity = rows.loaded(Activity, {c.key: both._mapping[c] for c in _activity.columns})
+            action = rows.loaded(Action, {c.key: both._mapping[c] for c in _action.columns}, session=session)
+            # The session's identity map holds rows weakly: keep the Action for the rest of this unit
+            # of work, so the view, the key and the effects find it there instead of loading it again.
+            session.info.setdefault("kept", []).append(action)
+            return activity
+    action = find_action(session, reference)
+    activity = session.execute(_ACTIVITY, {"action_id": action.id, "number": number}).scalar()
     if activity is None:
         raise NotFound(f"no activity {key!r}: {action.reference} has {len(activities_of(session, action.id))}")
     return activity

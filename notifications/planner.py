@@ -9,7 +9,8 @@ from sqlmodel import Session
 from domain.events import Recorded
 from notifications.directory import Directory
 from states.machine import StateMachine
-from store.tables import Action, Alert
+from store import rows
+from store.tables import Action
 
 
 class TransitionAlerts:
@@ -28,7 +29,7 @@ class TransitionAlerts:
                 "actor": event.actor}
         if event.subject != "action":
             data["of_action"] = f"{action.reference} {action.name}"
-        session.add(Alert(action_id=action.id, subject_kind=event.subject, subject_id=event.subject_id,
-                          kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",
-                          recipients=self.directory.resolve(list(owed.tell), action=action), urgent=True,
-                          created_at=event.at, data=data))
+        rows.add_alert(session, action_id=action.id, subject_kind=event.subject, subject_id=event.subject_id,
+                       kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",
+                       recipients=self.directory.resolve(list(owed.tell), action=action), urgent=True,
+                       created_at=event.at, data=data)

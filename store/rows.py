@@ -1,0 +1,212 @@
+"""The rows a transition reads and writes, as statements compiled once, run on the caller's connection.
+
+A transition writes a handful of rows: the subject's new state, its audit row, the deadlines and
+timers it starts or stops, the alerts it owes. Through the ORM each cost a model construction and
+a unit-of-work flush; even as Core statements, SQLAlchemy's per-execution machinery cost 50 to
+100 us a statement on a small machine, more than SQLite's own work (bench/lifecycle_rate.py).
+So each statement here is `Prepared`: SQLAlchemy compiles it once per dialect and gives the
+bind and result processors of its column types (UTC datetimes, JSON); each execution then runs
+straight on the DBAPI cursor of the session's connection, in its transaction. Every value is
+given explicitly: no model default applies.
+"""
+from collections import namedtuple
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_dict
+from sqlalchemy.orm.exc import StaleDataError
+
+from store.tables import Alert, Audit, Deadline, Timer
+
+
+def _driver(session: Session) -> tuple:
+    """The dialect and DBAPI connection of the session's transaction (looked up once per session)."""
+    found = session.info.get("mieux_driver")
+    if found is None:
+        connection = session.connection()
+        found = session.info["mieux_driver"] = (connection.dialect, connection.connection.driver_connection)
+    return found
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_driver(session: Session, _transaction) -> None:
+    """The next transaction may run on another connection of the pool."""
+    session.info.pop("mieux_driver", None)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement as one dialect runs it: its SQL, its parameters in order with their processors,
+    the values fixed in it, and for a SELECT the processors and names of its columns."""
+
+    sql: str
+    names: tuple[str, ...]
+    processors: tuple
+    fixed: dict
+    positional: bool
+    results: tuple
+    row: type
+
+
+class Prepared:
+    """A statement whose values are named bind parameters, compiled once per dialect by SQLAlchemy
+    and run on the DBAPI cursor of the session's connection."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def run(self, session: Session, values: dict | list[dict]):
+        """Execute with one set of values, or many; returns the cursor (RETURNING, rowcount)."""
+        dialect, driver = _driver(session)
+        compiled = self._by_dialect.get(dialect.name) or self._compile(dialect)
+        params = [self._params(compiled, v) for v in values] if isinstance(values, list) else \
+            self._params(compiled, values)
+        cursor = driver.cursor()
+        try:
+            (cursor.executemany if isinstance(values, list) else cursor.execute)(compiled.sql, params)
+        except dialect.loaded_dbapi.Error as error:  # as SQLAlchemy would raise it (IntegrityError ...)
+            raise DBAPIError.instance(compiled.sql, params, error, dialect.loaded_dbapi.Error,
+                                      dialect=dialect) from error
+        return cursor
+
+    def all(self, session: Session, values: dict) -> list:
+        """The rows a SELECT returns, each a named tuple of its columns' typed values."""
+        cursor = self.run(session, values)
+        compiled = self._by_dialect[_driver(session)[0].name]
+        results = compiled.results
+        return [compiled.row(*(p(v) if p else v for p, v in zip(results, found))) for found in cursor.fetchall()]
+
+    @staticmethod
+    def _params(compiled: _Compiled, values: dict):
+        fixed = compiled.fixed
+        processed = [p(v) if p else v for p, v in zip(
+            compiled.processors, (values[n] if n in values else fixed[n] for n in compiled.names))]
+        return tuple(processed) if compiled.positional else dict(zip(compiled.names, processed))
+
+    def _compile(self, dialect) -> _Compiled:
+        done = self.statement.compile(dialect=dialect)
+        names = tuple(done.positiontup) if done.positiontup is not None else tuple(done.binds)
+        selected = list(getattr(self.statement, "selected_columns", [])) if not getattr(
+            self.statement, "is_dml", False) else []
+        compiled = self._by_dialect[dialect.name] = _Compiled(
+            sql=done.string, names=names,
+            processors=tuple(done.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names),
+            fixed={n: bind.effective_value for n, bind in done.binds.items() if not bind.required},
+            positional=done.positiontup is not None,
+            results=tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
+            row=namedtuple("Row", [c.key for c in selected]) if selected else tuple)
+        return compiled
+
+
+def _inserting(table, *returning) -> Prepared:
+    statement = insert(table).values({column.key: bindparam(f"p_{column.key}") for column in table.columns
+                                      if not column.primary_key})
+    return Prepared(statement.returning(*returning) if returning else statement)
+
+
+_audit, _alert, _deadline, _timer = Audit.__table__, Alert.__table__, Deadline.__table__, Timer.__table__
+
+ADD_AUDIT = _inserting(_audit)
+ADD_ALERT = _inserting(_alert)
+ADD_DEADLINE = _inserting(_deadline, _deadline.c.id)
+ADD_TIMERS = _inserting(_timer)
+STOP_DEADLINE = Prepared(update(_deadline).where(_deadline.c.id == bindparam("p_id"), _deadline.c.status == "pending")
+                        .values(status=bindparam("p_status"), stopped_at=bindparam("p_at"), stopped_by=bindparam("p_by")))
+DEADLINES_OF = Prepared(select(_deadline.c.id, _deadline.c.kind, _deadline.c.label, _deadline.c.status,
+                      _deadline.c.due_at).where(_deadline.c.subject_kind == bindparam("kind"),
+                                                _deadline.c.subject_id == bindparam("subject_id")))
+
+
+def _p(values: dict) -> dict:
+    return {f"p_{key}": value for key, value in values.items()}
+
+
+def add_audit(session: Session, *, action_id: int, subject_kind: str, subject_id: int, at, trigger: str,
+              from_state: str | None, to_state: str, actor: str, reason: str | None, payload: dict) -> None:
+    """One audit row (the table refuses updates and deletes)."""
+    ADD_AUDIT.run(session, {"p_action_id": action_id, "p_subject_kind": subject_kind, "p_subject_id": subject_id,
+                            "p_at": at, "p_trigger": trigger, "p_from_state": from_state, "p_to_state": to_state,
+                            "p_actor": actor, "p_reason": reason, "p_payload": payload})
+
+
+def add_alert(session: Session, *, action_id: int, subject_kind: str, subject_id: int | None, kind: str, source: str,
+              recipients: list[str], data: dict, urgent: bool, created_at) -> None:
+    """One alert owed; its `source` is unique, so a cause owes it once (IntegrityError otherwise)."""
+    ADD_ALERT.run(session, {"p_action_id": action_id, "p_subject_kind": subject_kind, "p_subject_id": subject_id,
+                            "p_kind": kind, "p_source": source, "p_recipients": recipients, "p_data": data,
+                            "p_urgent": urgent, "p_created_at": created_at, "p_routed_at": None})
+
+
+def add_deadline(session: Session, deadline: dict, timers: list[dict]) -> int:
+    """A pending deadline and its timers (dicts of their columns, ids of the subject included)."""
+    deadline_id = ADD_DEADLINE.run(session, _p({"status": "pending", "stopped_at": None, "stopped_by": None,
+                                                "overdue_since": None, **deadline})).fetchone()[0]
+    if timers:
+        ADD_TIMERS.run(session, [_p({"deadline_id": deadline_id, "action_id": deadline["action_id"],
+                                     "subject_kind": deadline["subject_kind"], "subject_id": deadline["subject_id"],
+                                     "status": "pending", "fired_at": None, "flow_run_id": None, "mirrored": None,
+                                     **timer}) for timer in timers])
+    return deadline_id
+
+
+def deadlines_of(session: Session, kind: str, subject_id: int) -> list:
+    """Every deadline of a subject, whatever its status (id, kind, label, status, due_at)."""
+    return DEADLINES_OF.all(session, {"kind": kind, "subject_id": subject_id})
+
+
+def stop_deadlines(session: Session, stopped: list[tuple[int, str]], *, at, by: str) -> None:
+    """Stop pending deadlines, each with its outcome (met, missed, cancelled, replanned); the store
+    cancels their pending timers (migration 0006)."""
+    STOP_DEADLINE.run(session, [{"p_id": d, "p_status": status, "p_at": at, "p_by": by} for d, status in stopped])
+
+
+_UPDATES: dict = {}
+
+
+def _versioned_update(table, columns: tuple[str, ...]) -> Prepared:
+    """UPDATE of these columns WHERE id and version match, built once per set of columns."""
+    statement = _UPDATES.get((table.name, columns))
+    if statement is None:
+        statement = _UPDATES[table.name, columns] = Prepared(
+            update(table).where(table.c.id == bindparam("p_row_id"), table.c.version == bindparam("p_old_version"))
+            .values(version=bindparam("p_new_version"), **{column: bindparam(f"p_{column}") for column in columns}))
+    return statement
+
+
+def loaded(model, mapping, *, session: Session | None = None):
+    """An instance of a table model holding a row read with Core, built without the ORM's loading
+    machinery. Without a session it belongs to none (what a transition changes: `save` writes it
+    back); with one, it joins it as if the ORM had loaded it, so `session.get` finds it."""
+    instance = class_mapper(model).class_manager.new_instance()
+    instance_dict(instance).update(mapping)
+    if session is not None:
+        make_transient_to_detached(instance)
+        session.add(instance)
+    return instance
+
+
+def snapshot(row) -> dict:
+    """A subject row's values as loaded, for `save` to find what changed."""
+    return dict(instance_dict(row))
+
+
+def save(session: Session, row, before: dict) -> None:
+    """Write what changed in a subject row since `snapshot`, bumping its version; StaleDataError if
+    someone else changed the row meanwhile. A row the ORM loaded leaves the session, so the commit
+    does not write it a second time."""
+    table = row.__table__
+    columns = table.columns
+    changed = {key: value for key, value in instance_dict(row).items()
+               if key in columns and key != "version" and value != before.get(key)}
+    if changed:
+        version = before["version"]
+        done = _versioned_update(table, tuple(changed)).run(
+            session, {**_p(changed), "p_row_id": row.id, "p_old_version": version, "p_new_version": version + 1})
+        if done.rowcount != 1:
+            raise StaleDataError(f"{table.name} {row.id} is no longer at version {version}")
+        row.version = version + 1
+    if row in session:
+        session.expunge(row)

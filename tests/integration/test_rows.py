@@ -1,0 +1,110 @@
+"""The transition path's prepared statements write what the ORM reads back, on both stores."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import select
+
+from mieux.subjects import find_action
+from store import rows
+from store.db import reading, transaction
+from store.tables import Action, Alert, Audit, Deadline, Timer
+from tests.helpers import T0, request
+
+pytestmark = pytest.mark.usefixtures("engine")
+
+
+@pytest.fixture
+def action(service):
+    return service.register(request(), actor="ana")
+
+
+def test_rows_written_by_the_prepared_statements_read_back_typed_through_the_orm(engine, action):
+    at = datetime(2026, 3, 2, 23, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+    with transaction(engine) as session:
+        rows.add_audit(session, action_id=action.id, subject_kind="action", subject_id=action.id, at=at,
+                       trigger="note", from_state=None, to_state="request", actor="ana", reason="ü ☃ ' \"",
+                       payload={"list": [1, "two"], "none": None})
+        rows.add_alert(session, action_id=action.id, subject_kind="action", subject_id=None, kind="k", source="s:1",
+                       recipients=["ana", "pieter"], data={"a": {"b": 1}}, urgent=True, created_at=at)
+        deadline_id = rows.add_deadline(session, {"action_id": action.id, "subject_kind": "action",
+                                                  "subject_id": action.id, "kind": "fiche", "label": "Fiche",
+                                                  "process": "pre_implementation", "due_at": at,
+                                                  "moved_from": date(2026, 3, 1), "started_at": at},
+                                        [{"point": "reminder", "seq": 0, "fire_at": at, "tell": ["ana"]},
+                                         {"point": "due", "seq": 0, "fire_at": at, "tell": []}])
+    with reading(engine) as session:
+        audit = session.exec(select(Audit).where(Audit.trigger == "note")).one()
+        alert = session.exec(select(Alert)).one()
+        deadline = session.get(Deadline, deadline_id)
+        timers = session.exec(select(Timer).where(Timer.deadline_id == deadline_id).order_by(Timer.id)).all()
+        known = rows.deadlines_of(session, "action", action.id)
+    assert audit.at == at and audit.at.tzinfo is not None and audit.reason == "ü ☃ ' \""
+    assert audit.payload == {"list": [1, "two"], "none": None} and audit.from_state is None
+    assert (alert.recipients, alert.data, alert.urgent, alert.subject_id, alert.routed_at) == (
+        ["ana", "pieter"], {"a": {"b": 1}}, True, None, None)
+    assert (deadline.status, deadline.due_at, deadline.moved_from, deadline.stopped_at) == (
+        "pending", at, date(2026, 3, 1), None)
+    assert [(t.point, t.tell, t.status, t.mirrored) for t in timers] == [
+        ("reminder", ["ana"], "pending", None), ("due", [], "pending", None)]
+    assert [(d.id, d.kind, d.status, d.due_at) for d in known if d.id == deadline_id] == [
+        (deadline_id, "fiche", "pending", at)]
+
+
+def test_a_second_alert_from_the_same_cause_is_refused_as_sqlalchemy_refuses_it(engine, action):
+    alert = {"action_id": action.id, "subject_kind": "action", "subject_id": action.id, "kind": "k",
+             "source": "timer:1", "recipients": [], "data": {}, "urgent": False, "created_at": T0}
+    with transaction(engine) as session:
+        rows.add_alert(session, **alert)
+    with pytest.raises(IntegrityError), transaction(engine) as session:
+        rows.add_alert(session, **alert)
+    with reading(engine) as session:
+        assert len(session.exec(select(Alert)).all()) == 1
+
+
+def test_a_stopped_deadline_cancels_its_pending_timers_in_the_store(engine, action):
+    with transaction(engine) as session:
+        deadline_id = rows.add_deadline(session, {"action_id": action.id, "subject_kind": "action",
+                                                  "subject_id": action.id, "kind": "k", "label": "K",
+                                                  "process": "p", "due_at": T0, "moved_from": None,
+                                                  "started_at": T0},
+                                        [{"point": p, "seq": 0, "fire_at": T0, "tell": []} for p in ("reminder", "due")])
+    with transaction(engine) as session:
+        session.get(Timer, session.exec(select(Timer.id).where(Timer.deadline_id == deadline_id)).first()).status = "fired"
+    with transaction(engine) as session:
+        rows.stop_deadlines(session, [(deadline_id, "met")], at=T0, by="accept")
+    with reading(engine) as session:
+        statuses = session.exec(select(Timer.status).where(Timer.deadline_id == deadline_id).order_by(Timer.id)).all()
+        deadline = session.get(Deadline, deadline_id)
+    assert statuses == ["fired", "cancelled"] and (deadline.status, deadline.stopped_by) == ("met", "accept")
+
+
+def test_saving_a_subject_someone_else_changed_meanwhile_is_refused_and_writes_nothing(engine, action):
+    with transaction(engine) as session:
+        row = find_action(session, action.reference, for_update=True)
+        before = rows.snapshot(row)
+    with transaction(engine) as session:  # someone else's change lands first
+        theirs = find_action(session, action.reference, for_update=True)
+        theirs.name = "theirs"
+        rows.save(session, theirs, before)
+    row.name = "mine"
+    with pytest.raises(StaleDataError), transaction(engine) as session:
+        rows.save(session, row, before)
+    with reading(engine) as session:
+        stored = session.exec(select(Action)).one()
+    assert (stored.name, stored.version) == ("theirs", action.version + 1)
+
+
+def test_saving_writes_only_what_changed_and_bumps_the_version_once(engine, action):
+    with transaction(engine) as session:
+        row = find_action(session, action.reference, for_update=True)
+        before = rows.snapshot(row)
+        row.countries, row.fiche = ["GH", "TG"], {"objective": "x"}
+        rows.save(session, row, before)
+    with reading(engine) as session:
+        stored = session.exec(select(Action)).one()
+    assert (stored.countries, stored.fiche, stored.name, stored.version) == (
+        ["GH", "TG"], {"objective": "x"}, action.name, action.version + 1) == (
+        row.countries, row.fiche, row.name, row.version)
+

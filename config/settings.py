@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     actor: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     prefect_port: int = Field(4200, ge=1, le=65_535)
+    prefect_host: str = "127.0.0.1"
+    """Where the local Prefect server listens; beyond loopback only with PREFECT_SERVER_API_AUTH_STRING."""
     sweep_seconds: int = Field(60, ge=1, le=86_400)
     mirror_horizon_days: float = Field(7.0, gt=0, le=366)
     """Timers due within this many days are mirrored as scheduled Prefect runs; later ones wait in the store."""

@@ -22,6 +22,8 @@ class Recorded:
     at: datetime
     reason: str | None = None
     payload: dict = field(default_factory=dict)
+    via: str | None = None
+    """The door the act came through (the command line, a Prefect flow run), for the audit."""
 
     @property
     def moved(self) -> bool:

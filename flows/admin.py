@@ -29,11 +29,18 @@ def fire_trigger(subject: str, trigger: Trigger, acting_person: str, machine: Ma
     data = {"action": action_data, "activity": activity_data}[kind]
     try:
         row = runtime.current().service.transition(kind, subject, name, actor=acting_person, reason=reason,
-                                                   changes=data)
+                                                   changes=data, via=door())
     except MieuxError as refusal:
         return refused(refusal)
     get_run_logger().info("%s %s: now %s", kind, subject, row.state)
     return {"subject": subject, "state": row.state, "version": row.version}
+
+
+def door() -> str:
+    """How the audit names this door: the Prefect flow run the act came through."""
+    from prefect.runtime import flow_run
+
+    return f"Prefect flow run {flow_run.id} ({flow_run.flow_name})"
 
 
 def refused(refusal: MieuxError):
@@ -49,7 +56,7 @@ def refused(refusal: MieuxError):
 def register_request(request: RequestIn, acting_person: str) -> dict:
     """Register a new request; it gets the next reference of its year of receipt."""
     try:
-        action = runtime.current().service.register(request, actor=acting_person)
+        action = runtime.current().service.register(request, actor=acting_person, via=door())
     except MieuxError as refusal:
         return refused(refusal)
     get_run_logger().info("registered %s %s", action.reference, action.name)

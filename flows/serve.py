@@ -34,9 +34,51 @@ def prefect_healthy(api_url: str) -> bool:
         return False
 
 
+def on_loopback(host: str | None) -> bool:
+    """Is `host` this machine only (127.0.0.0/8, ::1, localhost)?"""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address((host or "").strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure(settings: Settings, environ: dict) -> dict[str, str]:
+    """Refuse a Prefect API reachable beyond this machine without a credential; the client
+    settings the engine's own calls and runs need.
+
+    Anyone who reaches the Prefect API can run the admin forms as any person of the facility, so
+    it stays on loopback unless a shared credential guards it: PREFECT_SERVER_API_AUTH_STRING
+    for the local server (the engine's runs then send it as PREFECT_API_AUTH_STRING), or
+    PREFECT_API_AUTH_STRING for a configured remote PREFECT_API_URL."""
+    from urllib.parse import urlparse
+
+    from domain.errors import ConfigError
+
+    configured = environ.get("PREFECT_API_URL")
+    if configured:
+        host = urlparse(configured).hostname
+        if not on_loopback(host) and not environ.get("PREFECT_API_AUTH_STRING"):
+            raise ConfigError(f"PREFECT_API_URL points at {host}, beyond this machine, and PREFECT_API_AUTH_STRING "
+                              "is not set: the engine refuses an API anyone on the network could use as any person")
+        return {}
+    if on_loopback(settings.prefect_host):
+        return {}
+    credential = environ.get("PREFECT_SERVER_API_AUTH_STRING")
+    if not credential:
+        raise ConfigError(f"MIEUX_PREFECT_HOST={settings.prefect_host} would open the Prefect API and UI beyond this "
+                          "machine without a password, and anyone reaching them could act as any person: set "
+                          "PREFECT_SERVER_API_AUTH_STRING=user:password (or keep the host on 127.0.0.1)")
+    return {"PREFECT_API_AUTH_STRING": credential}
+
+
 @contextmanager
 def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> Iterator[str]:
-    """The Prefect API to use: PREFECT_API_URL if set, else a local server (SQLite, loopback, UI)."""
+    """The Prefect API to use: PREFECT_API_URL if set, else a local server (SQLite, loopback unless
+    guarded by a credential, UI)."""
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         yield configured.rstrip("/")
@@ -53,7 +95,7 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
     log = open(home / "server.log", "ab")
     echo(f"starting a local Prefect server (data in {home}; log in {home / 'server.log'})")
     server = subprocess.Popen([str(Path(sys.executable).parent / "prefect"), "server", "start", "--host",
-                               "127.0.0.1", "--port", str(settings.prefect_port)], env=env, stdout=log,
+                               settings.prefect_host, "--port", str(settings.prefect_port)], env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
     try:
         deadline = time.monotonic() + timeout
@@ -88,10 +130,18 @@ def drain_prefect_workers(timeout: float = 5) -> None:
 
 def deployments(settings: Settings) -> list:
     """What `mieux serve` serves."""
+    from config.facility import load_facility
     from flows.admin import fire_trigger, register_request
     from flows.deadlines import deadline_timer, sweep
     from flows.outbox import dispatch
 
+    people = sorted(person.id for person in load_facility(settings.facility_file).people)
+    admin = [fire_trigger.to_deployment(name="fire-trigger", tags=["mieux", "admin"],
+                                        description="Fire a trigger on an Action (same guards and roles as the CLI)."),
+             register_request.to_deployment(name="register-request", tags=["mieux", "admin"],
+                                            description="Register a new request.")]
+    for deployment in admin:
+        choose_from(deployment, "acting_person", people)
     return [
         sweep.to_deployment(name="sweep", interval=settings.sweep_seconds, tags=["mieux"],
                             description="Fire due deadlines, mirror timers, publish events and the status table."),
@@ -99,11 +149,17 @@ def deployments(settings: Settings) -> list:
                                description="Send the alerts owed (the serving process also does it every second)."),
         deadline_timer.to_deployment(name="timers", tags=["mieux"],
                                      description="One scheduled run per deadline timer."),
-        fire_trigger.to_deployment(name="fire-trigger", tags=["mieux", "admin"],
-                                   description="Fire a trigger on an Action (same guards and roles as the CLI)."),
-        register_request.to_deployment(name="register-request", tags=["mieux", "admin"],
-                                       description="Register a new request."),
+        *admin,
     ]
+
+
+def choose_from(deployment, parameter: str, values: list[str]) -> None:
+    """Make a text parameter of a deployment a choice list: the form offers only these values and the
+    server refuses a run with any other (deployments enforce their parameter schema). The people
+    are known only at start-up (the facility file), so the flow's signature cannot name them."""
+    schema = deployment._parameter_openapi_schema  # Prefect sets `enum` on it the same way for fixed job variables
+    schema.properties[parameter]["enum"] = values
+    deployment.enforce_parameter_schema = True
 
 
 def serve_engine(settings: Settings, *, echo: Echo) -> None:
@@ -123,8 +179,9 @@ def _serve(settings: Settings, echo: Echo) -> None:
 
     app = bootstrap(settings)
     app.load_everything()
+    client = exposure(settings, dict(os.environ))  # before anything starts
     with engine_lock(settings.data_dir, what="serve"), prefect_server(settings, echo=echo) as api_url:
-        os.environ["PREFECT_API_URL"] = api_url  # flow runs the runner starts inherit it
+        os.environ.update({"PREFECT_API_URL": api_url, **client})  # flow runs the runner starts inherit them
         from prefect import serve
         from flows import runtime
 
@@ -132,6 +189,11 @@ def _serve(settings: Settings, echo: Echo) -> None:
 
         runtime.install(app)
         app.outbox.ui_url = settings.ui_url or api_url.removesuffix("/api")
+        from urllib.parse import urlsplit
+
+        if on_loopback(urlsplit(app.outbox.ui_url).hostname) and (far := app.outbox.channels.read_elsewhere()):
+            echo(f"warning: alert links point at {app.outbox.ui_url}, which opens only on this machine, while "
+                 f"{', '.join(far)} deliver(s) to people elsewhere: set MIEUX_UI_URL to the address they use")
         loop = DispatchLoop(app.outbox, settings.dispatch_seconds,
                             on_error=lambda error: echo(f"dispatch failed, will retry: {app.outbox.channels.redact(str(error))}"))
         echo(f"Prefect UI: {api_url.removesuffix('/api')}")

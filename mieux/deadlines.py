@@ -106,7 +106,8 @@ class DeadlineKeeper:
         anchors = sorted({self.policy.rule(d.kind).anchor for d in old} & set(event.payload))
         rows.add_audit(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
                        at=event.at, trigger="replan", from_state=event.dest, to_state=event.dest,
-                       actor=event.actor, reason=f"{', '.join(anchors)} changed", payload={"deadlines": moves})
+                       actor=event.actor, reason=f"{', '.join(anchors)} changed", payload={"deadlines": moves},
+                       via=event.via)
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,11 @@ class ActionService:
     times on the fresh row, roles and guards checked again, before the conflict is reported."""
 
     def __init__(self, *, engine, facility: Facility, clock: Clock, effects: Iterable[Effect] = (),
-                 observers: Iterable[Observer] = (), prepare: Callable[[], object] | None = None):
+                 observers: Iterable[Observer] = (), prepare: Callable[[], object] | None = None,
+                 door: str | None = None):
         self.engine = engine
+        self.door = door
+        """The door acts come through unless a call names its own (`via`): recorded in the audit."""
         self.facility = facility
         self.clock = clock
         self.machine = ACTIONS.machine
@@ -77,7 +80,7 @@ class ActionService:
         so the write lock is never held while files are read."""
 
     # -- Actions -------------------------------------------------------------------------------
-    def register(self, request: RequestIn, *, actor: str) -> Action:
+    def register(self, request: RequestIn, *, actor: str, via: str | None = None) -> Action:
         """Record a new request in state `request` under the next reference of its year."""
         self.require(actor, REGISTRARS, "register a request")
         today = self.today()
@@ -87,13 +90,13 @@ class ActionService:
         self.prepare()
         for _attempt in range(5):  # two registrations may race for the same reference
             try:
-                return self._register(request, values, actor)
+                return self._register(request, values, actor, via)
             except IntegrityError as error:
                 if "reference" not in str(error.orig):
                     raise
         raise Conflict("could not assign a reference: the store is too busy, try again")
 
-    def _register(self, request: RequestIn, values: dict, actor: str) -> Action:
+    def _register(self, request: RequestIn, values: dict, actor: str, via: str | None) -> Action:
         now = self.clock.now()
         with transaction(self.engine) as session:
             reference = self._next_reference(session, request.received_on.year)
@@ -101,25 +104,26 @@ class ActionService:
                             state=REQUEST, state_since=now, created_at=now, updated_at=now)
             session.add(action)
             session.flush()
-            event = self.event(ACTIONS, session, action, "register", None, REQUEST, actor, now, payload=values)
+            event = self.event(ACTIONS, session, action, "register", None, REQUEST, actor, now, payload=values, via=via)
             self.record(session, action, event)
         self.notify(event)
         return action
 
     def fire(self, reference: str, trigger: str, *, actor: str, reason: str | None = None,
              changes: ActionChanges | None = None, expected_version: int | None = None,
-             to: str | None = None) -> Action:
+             to: str | None = None, via: str | None = None) -> Action:
         """Fire `trigger` on an Action (see `transition`)."""
         return self.transition("action", reference, trigger, actor=actor, reason=reason, changes=changes,
-                               expected_version=expected_version, to=to)
+                               expected_version=expected_version, to=to, via=via)
 
     def update(self, reference: str, changes: ActionChanges, *, actor: str, reason: str | None = None,
-               expected_version: int | None = None) -> Action:
+               expected_version: int | None = None, via: str | None = None) -> Action:
         """Change fields of an Action without moving it (see `edit`)."""
-        return self.edit("action", reference, changes, actor=actor, reason=reason, expected_version=expected_version)
+        return self.edit("action", reference, changes, actor=actor, reason=reason, expected_version=expected_version,
+                         via=via)
 
     # -- activities ----------------------------------------------------------------------------
-    def add_activity(self, reference: str, activity: ActivityIn, *, actor: str) -> Activity:
+    def add_activity(self, reference: str, activity: ActivityIn, *, actor: str, via: str | None = None) -> Activity:
         """Add an activity to an Action, planned, numbered after its others."""
         self.prepare()
         now = self.clock.now()
@@ -130,12 +134,12 @@ class ActionService:
                 raise NotPermitted(f"cannot add an activity to {label(action)}: only a {' or '.join(sorted(ADDERS))} "
                                    f"may, and {actor} is {' and '.join(sorted(roles))}")
             [(row, event)] = self._add_activities(
-                session, action, [(activity.model_dump(mode="json", exclude_unset=True), PLANNED)], actor, now)
+                session, action, [(activity.model_dump(mode="json", exclude_unset=True), PLANNED)], actor, now, via)
         self.notify(event)
         return row
 
     def _add_activities(self, session: Session, action: Action, items: list[tuple[dict, str]], actor: str,
-                        now: datetime) -> list[tuple[Activity, Recorded]]:
+                        now: datetime, via: str | None) -> list[tuple[Activity, Recorded]]:
         """New activity rows (fields, state), numbered after the Action's others; audited as `add`."""
         number = max((a.number for a in activities_of(session, action.id)), default=0)
         added = []
@@ -145,14 +149,14 @@ class ActionService:
                            updated_at=now, **self._typed(ACTIVITIES, fields))
             session.add(row)
             session.flush()
-            event = self.event(ACTIVITIES, session, row, "add", None, state, actor, now, payload=fields)
+            event = self.event(ACTIVITIES, session, row, "add", None, state, actor, now, payload=fields, via=via)
             self.record(session, row, event)
             added.append((row, event))
         return added
 
     # -- any subject ---------------------------------------------------------------------------
     def transition(self, kind_name: str, key: str, trigger: str, *, actor: str, reason: str | None = None,
-                   changes=None, expected_version: int | None = None, to: str | None = None):
+                   changes=None, expected_version: int | None = None, to: str | None = None, via: str | None = None):
         """Fire `trigger` on a subject, or raise a Refused error; either all is written or nothing.
 
         The data sent with it (`changes`) is an edit like any other: each field needs its role."""
@@ -165,19 +169,19 @@ class ActionService:
             source, name = row.state, self._label(subject, session, row)
             subject.machine.applicable(source, trigger, label=name, roles=roles)  # before any data is applied
             now = self.clock.now()
-            self._apply(subject, session, row, payload, actor, now, events)
+            self._apply(subject, session, row, payload, actor, now, events, via)
             view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=self.today())
             dest = subject.machine.fire(view, trigger, label=name, roles=roles)
             subject.machine.check_edit(payload, label=name, roles=roles)  # after the trigger's own roles
             subject.machine.bookkeeping(row, source, dest, now)
             row.updated_at = now
             data = payload if to is None else {**payload, "to": to}
-            return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data)
+            return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data, via=via)
 
         return self._change(subject, key, expected_version, move)
 
     def edit(self, kind_name: str, key: str, changes, *, actor: str, reason: str | None = None,
-             expected_version: int | None = None):
+             expected_version: int | None = None, via: str | None = None):
         """Change fields of a subject without moving it; each field needs its role; audited as `update`."""
         subject = kind(kind_name)
         self.facility.person(actor)
@@ -190,9 +194,10 @@ class ActionService:
             subject.machine.check_edit(payload, label=name,
                                        roles=self.roles(actor, action_of(session, row), subject.machine))
             now = self.clock.now()
-            self._apply(subject, session, row, payload, actor, now, events)
+            self._apply(subject, session, row, payload, actor, now, events, via)
             row.updated_at = now  # after any flush the fiche's activities need: one UPDATE, one version
-            return self.event(subject, session, row, "update", row.state, row.state, actor, now, reason, payload)
+            return self.event(subject, session, row, "update", row.state, row.state, actor, now, reason, payload,
+                              via=via)
 
         return self._change(subject, key, expected_version, change)
 
@@ -295,7 +300,7 @@ class ActionService:
         return row
 
     def _apply(self, subject: Kind, session: Session, row, payload: dict, actor: str, now: datetime,
-               events: list) -> None:
+               events: list, via: str | None = None) -> None:
         """Set the fields sent; a fiche that lists activities adds them as records (first draft only)."""
         typed = self._typed(subject, payload)
         if subject is ACTIONS and "fiche" in typed and typed["fiche"]:
@@ -308,7 +313,7 @@ class ActionService:
                 session.flush()
                 items = [({field: a[name] for field, name in FROM_FICHE.items() if a.get(name) is not None},
                           a.get("status") or PLANNED) for a in planned]
-                events += [event for _, event in self._add_activities(session, row, items, actor, now)]
+                events += [event for _, event in self._add_activities(session, row, items, actor, now, via)]
         for name, value in typed.items():
             setattr(row, name, value)
 
@@ -322,12 +327,13 @@ class ActionService:
         return label(row) if subject is ACTIONS else f"{subject.key(session, row)} {row.title}"
 
     def event(self, subject: Kind, session: Session, row, trigger: str, source: str | None, dest: str, actor: str,
-              at: datetime, reason: str | None = None, payload: dict | None = None) -> Recorded:
-        """The event recording what happened to `row`."""
+              at: datetime, reason: str | None = None, payload: dict | None = None, *,
+              via: str | None = None) -> Recorded:
+        """The event recording what happened to `row` (through `via`, else the service's door)."""
         name = row.name if subject is ACTIONS else row.title
         return Recorded(subject=subject.name, subject_id=row.id, action_id=action_of(session, row).id,
                         key=subject.key(session, row), name=name, trigger=trigger, source=source, dest=dest,
-                        actor=actor, at=at, reason=reason, payload=payload or {})
+                        actor=actor, at=at, reason=reason, payload=payload or {}, via=via or self.door)
 
     def roles(self, actor: str, action: Action, machine=None) -> set[str]:
         """The acting person's roles: their own, and those relative to the Action (its officer) that
@@ -372,7 +378,7 @@ class ActionService:
         """Write the audit row and every effect owed, in the caller's transaction."""
         rows.add_audit(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
                        at=event.at, trigger=event.trigger, from_state=event.source, to_state=event.dest,
-                       actor=event.actor, reason=event.reason, payload=event.payload)
+                       actor=event.actor, reason=event.reason, payload=event.payload, via=event.via)
         for effect in self.effects:
             effect(session, row, event)
 

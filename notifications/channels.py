@@ -177,6 +177,18 @@ class Channels:
     def names(self) -> list[str]:
         return sorted(self.services)
 
+    def read_elsewhere(self) -> list[str]:
+        """The channels whose messages people read on other machines: every email channel (the
+        mail goes to their mailboxes) and every service not on loopback."""
+        from urllib.parse import urlsplit
+
+        def elsewhere(url: str) -> bool:
+            scheme = url.split("://", 1)[0].lower()
+            host = (urlsplit(url).hostname or "") if "://" in url else ""
+            return scheme in EMAIL_SCHEMES or not (host == "localhost" or host.startswith("127.") or host == "::1")
+
+        return sorted(name for name, urls in self.services.items() if any(elsewhere(u) for u in urls))
+
     def send(self, channel: str, *, title: str, body: str, html: bool, email: str | None = None) -> None:
         """Send one message on every service of `channel`; raise DeliveryFailed unless all accept it."""
         urls = self.services.get(channel)

@@ -125,11 +125,12 @@ def _p(values: dict) -> dict:
 
 
 def add_audit(session: Session, *, action_id: int, subject_kind: str, subject_id: int, at, trigger: str,
-              from_state: str | None, to_state: str, actor: str, reason: str | None, payload: dict) -> None:
+              from_state: str | None, to_state: str, actor: str, reason: str | None, payload: dict,
+              via: str | None = None) -> None:
     """One audit row (the table refuses updates and deletes)."""
     ADD_AUDIT.run(session, {"p_action_id": action_id, "p_subject_kind": subject_kind, "p_subject_id": subject_id,
                             "p_at": at, "p_trigger": trigger, "p_from_state": from_state, "p_to_state": to_state,
-                            "p_actor": actor, "p_reason": reason, "p_payload": payload})
+                            "p_actor": actor, "p_reason": reason, "p_payload": payload, "p_via": via})
 
 
 def add_alert(session: Session, *, action_id: int, subject_kind: str, subject_id: int | None, kind: str, source: str,

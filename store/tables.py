@@ -97,6 +97,7 @@ class Audit(SQLModel, table=True):
     actor: str
     reason: str | None = None
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    via: str | None = None  # the door the act came through: "command line (user ana)", "Prefect flow run ..."
 
 
 class ReferenceCounter(SQLModel, table=True):

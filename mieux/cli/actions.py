@@ -117,9 +117,9 @@ def history(ctx: typer.Context, reference: Ref, json_: Json = False) -> None:
         typer.echo(as_json([{"subject": keys.get((e.subject_kind, e.subject_id))}
                             | e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
         return
-    typer.echo(table(["when", "subject", "trigger", "from", "to", "by", "reason"],
+    typer.echo(table(["when", "subject", "trigger", "from", "to", "by", "reason", "via"],
                      [[local(e.at, rt.zone), keys.get((e.subject_kind, e.subject_id)), e.trigger, e.from_state,
-                       e.to_state, e.actor, e.reason] for e in entries]))
+                       e.to_state, e.actor, e.reason, e.via] for e in entries]))
 
 
 @machine_app.command("diagram")

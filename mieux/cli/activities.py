@@ -140,8 +140,9 @@ def history(ctx: typer.Context, key: Key, json_: Json = False) -> None:
     if json_:
         typer.echo(as_json([e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
         return
-    typer.echo(table(["when", "trigger", "from", "to", "by", "reason"],
-                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason] for e in entries]))
+    typer.echo(table(["when", "trigger", "from", "to", "by", "reason", "via"],
+                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason, e.via]
+                      for e in entries]))
 
 
 def where(activity) -> str:

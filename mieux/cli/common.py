@@ -49,7 +49,9 @@ class Runtime:
     def app(self):
         from mieux.bootstrap import bootstrap
 
-        return bootstrap(self.settings)
+        app = bootstrap(self.settings)
+        app.service.door = door("command line")
+        return app
 
     @property
     def service(self):
@@ -64,6 +66,17 @@ class Runtime:
         if not actor:
             raise InvalidInput("say who is acting: --as PERSON, or set MIEUX_ACTOR")
         return actor
+
+
+def door(name: str) -> str:
+    """How the audit names a door on this machine: `command line (Unix user ana)`."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (some containers)
+        user = "unknown"
+    return f"{name} (Unix user {user})"
 
 
 _current: list[Runtime] = []  # the runtime of the command being run, for the crash report

@@ -25,6 +25,7 @@ def run_demo(settings: Settings, *, echo: Callable[[str], None], reset: bool = F
     holds (`mieux serve`), and replaces its own earlier store only when asked (`--reset`)."""
     with engine_lock(settings.data_dir, what="demo"):
         app = bootstrap(settings, check=False)
+        app.service.door = "mieux demo"
         upgrade(app.engine)
         _claim_store(app, reset=reset)
         _demonstrate(app, echo)

@@ -3,6 +3,7 @@
 Exit status 0 on success, 1 on a refusal or bad input (one `error:` line, never a traceback),
 2 on a usage error. Independent commands run side by side to keep the module fast.
 """
+import getpass
 import json
 import os
 import re
@@ -228,6 +229,8 @@ def test_a_request_is_registered_accepted_and_refused_through_the_cli(any_store,
     assert shown["countries"] == ["GH", "TG"] and shown["project_officer"] == "ana"
     assert [(e["trigger"], e["from_state"], e["to_state"], e["actor"]) for e in history.json()] == [
         ("register", None, "request", "ana"), ("accept", "request", "pre_implementation", "ana")]
+    user = getpass.getuser()  # the audit says through which door each act came
+    assert {e["via"] for e in history.json()} == {f"command line (Unix user {user})"}
     assert [(a["reference"], a["state"]) for a in listed.json()] == [(reference, "pre_implementation")]
     unknown.refused_in_one_line("unknown state nonsense", "states are request, pre_implementation")
 

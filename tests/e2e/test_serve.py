@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
@@ -129,3 +130,38 @@ def test_the_prefect_server_does_not_outlive_an_engine_that_is_killed(tmp_path):
         process.kill()  # SIGKILL: no clean-up code of the engine runs
         process.communicate()
     wait_for("the orphaned Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)
+
+
+def test_serve_refuses_to_open_the_prefect_api_beyond_this_machine_without_a_credential(tmp_path):
+    port = free_port()
+    env = initialised_engine(tmp_path / "data", port, MIEUX_PREFECT_HOST="0.0.0.0")
+    done = subprocess.run([MIEUX, "serve"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr + done.stdout, done  # bad settings: 1
+    assert "MIEUX_PREFECT_HOST=0.0.0.0" in done.stderr and "PREFECT_SERVER_API_AUTH_STRING" in done.stderr
+    assert api(port, "/health") is None  # nothing was started
+
+
+def test_with_a_credential_the_api_beyond_loopback_asks_for_it_and_the_engine_uses_it(tmp_path):
+    import base64
+
+    port, data = free_port(), tmp_path / "data"
+    env = initialised_engine(data, port, MIEUX_PREFECT_HOST="0.0.0.0", MIEUX_SWEEP_SECONDS="5",
+                             PREFECT_SERVER_API_AUTH_STRING="admin:s3cr3t-word")
+    process = start(env)
+    try:
+        wait_for("the local Prefect server", lambda: api(port, "/health") is True)
+        sweeps = {"flow_runs": {"name": {"like_": "sweep"}}}
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/flow_runs/filter", method="POST",
+                                         data=json.dumps(sweeps).encode(), headers={"content-type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 401
+        request.add_header("Authorization", "Basic " + base64.b64encode(b"admin:s3cr3t-word").decode())
+
+        def sweeps_ran():
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return len(json.load(response)) > 0
+        wait_for("a sweep run by the engine, with the credential", sweeps_ran)
+    finally:
+        out = stop(process)
+    assert process.returncode == 0 and "s3cr3t-word" not in out and "Traceback" not in out, out

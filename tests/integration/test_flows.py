@@ -137,9 +137,15 @@ def test_admins_fire_triggers_from_the_ui_with_the_same_guards_and_roles(prefect
     from domain.schemas import ActionChanges
     from flows.admin import Trigger, fire_trigger, register_request
 
-    registered = register_request(request=request(received_on=date(2026, 3, 2)), acting_person="ana")
-    reference = registered["reference"]
-    assert fire_trigger(reference, Trigger.accept, "ana")["state"] == "pre_implementation"
+    registered = register_request(request=request(received_on=date(2026, 3, 2)), acting_person="ana",
+                                  return_state=True)
+    reference = registered.result()["reference"]
+    accepted = fire_trigger(reference, Trigger.accept, "ana", return_state=True)
+    assert accepted.result()["state"] == "pre_implementation"
+    # the audit names the door: the Prefect flow run each act came through
+    assert [(e.trigger, e.via) for e in app.service.history(reference)] == [
+        ("register", f"Prefect flow run {registered.state_details.flow_run_id} (mieux-register-request)"),
+        ("accept", f"Prefect flow run {accepted.state_details.flow_run_id} (mieux-fire-trigger)")]
     state = fire_trigger(reference, Trigger.withdraw, "marta", reason="x", return_state=True)
     run = prefect.read_flow_run(state.state_details.flow_run_id)
     assert run.name == f"{reference} withdraw"
@@ -286,3 +292,24 @@ def test_a_timer_run_that_fires_nothing_says_why_and_an_early_one_is_scheduled_a
     with transaction(app.engine) as session:
         again = session.get(Timer, reminder.id)
     assert (again.mirrored, again.status) == ("scheduled", "pending") and again.flow_run_id != reminder.flow_run_id
+
+
+def test_the_admin_forms_offer_only_the_facilitys_people_and_the_server_refuses_anyone_else(prefect, app):
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    from config.settings import DEFAULT_FACILITY
+    from flows.serve import deployments
+
+    people = sorted(p.id for p in app.facility.people)
+    built = {d.name: d for d in deployments(Settings(facility_file=DEFAULT_FACILITY))}
+    for name in ("fire-trigger", "register-request"):
+        assert built[name]._parameter_openapi_schema.properties["acting_person"]["enum"] == people
+    deployment_id = built["fire-trigger"].apply()
+    with pytest.raises(PrefectHTTPStatusError) as refused:
+        prefect.create_flow_run_from_deployment(deployment_id, parameters={
+            "subject": "2026-01", "trigger": "accept", "acting_person": "mallory"})
+    assert refused.value.response.status_code in (409, 422) and "mallory" in refused.value.response.text
+    run = prefect.create_flow_run_from_deployment(deployment_id, parameters={
+        "subject": "2026-01", "trigger": "accept", "acting_person": "ana"})
+    assert run.parameters["acting_person"] == "ana"
+    prefect.delete_flow_run(run.id)  # nothing serves it here

@@ -62,3 +62,13 @@ def test_loading_channels_leaves_apprises_logger_at_the_engines_own_level(tmp_pa
     monkeypatch.setattr(logging.getLogger(), "level", 5)  # even a root at TRACE: apprise never logs raw URLs
     load_channels(path)
     assert apprise_logger.getEffectiveLevel() == logging.DEBUG
+
+
+def test_channels_read_elsewhere_are_email_and_services_off_loopback(tmp_path):
+    path = tmp_path / "channels.yaml"
+    path.write_text("urls:\n"
+                    "  - mailto://mieux:pw@127.0.0.1:2525?from=mieux@example.org:\n      - tag: email\n"
+                    "  - json://127.0.0.1:8080/hook:\n      - tag: loopback-chat\n"
+                    "  - json://chat.example.org/hook:\n      - tag: chat\n", encoding="utf-8")
+    # mail on a loopback relay is still read in people's mailboxes elsewhere
+    assert load_channels(path).read_elsewhere() == ["chat", "email"]

@@ -7,7 +7,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.client.orchestration import get_client
 
 from flows import runtime
-from flows.mirror import mirror_timers, open_actions_table, publish_events
+from flows.mirror import mirror_timers, open_actions_table, publish_alert_events, publish_events
 from mieux.deadlines import fire_all_due, seconds_to_next_timer
 
 STATUS_ARTIFACT = "mieux-open-actions"
@@ -34,9 +34,9 @@ def mirror_task() -> dict:
     return {"scheduled": scheduled, "cancelled": cancelled}
 
 
-@task(name="publish transitions as events", retries=2, retry_delay_seconds=5)
+@task(name="publish transitions, deadlines and alerts as events", retries=2, retry_delay_seconds=5)
 def events_task() -> int:
-    return publish_events(runtime.current())
+    return publish_events(runtime.current()) + publish_alert_events(runtime.current())
 
 
 @task(name="publish status artifact")

@@ -3,17 +3,17 @@
 The engine's tables are the system of record; this module only makes Prefect reflect them, and
 every step can be repeated safely: flow runs are created with an idempotency key per timer, runs
 of stopped timers are cancelled (kept in history, not deleted), and events carry an id derived
-from the audit row, so publishing twice shows once.
+from the row they tell of (audit, alert, delivery), so publishing twice shows once.
 """
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import text, update
 from sqlmodel import select
 
 from mieux.bootstrap import App
 from store.db import reading, transaction
-from store.tables import Action, Activity, Audit, Cursor, Deadline, Setting, Timer
+from store.tables import Action, Activity, Alert, Audit, Cursor, Deadline, Delivery, Setting, Timer
 
 TIMER_DEPLOYMENT = "mieux-deadline/timers"
 EVENTS_NAMESPACE = uuid.UUID("6f0d1c55-8f4e-4a51-9a7e-3c1f9a0f2b10")
@@ -110,7 +110,10 @@ def publish_events(app: App, *, limit: int = 1000) -> int:
                 event=f"mieux.{audit.subject_kind}.{audit.trigger}", occurred=audit.at,
                 id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:audit:{audit.id}"),
                 resource={"prefect.resource.id": f"mieux.{audit.subject_kind}.{key}",
-                          "prefect.resource.name": f"{key} {name}", "mieux.state": audit.to_state},
+                          "prefect.resource.name": f"{key} {name}", "mieux.state": audit.to_state,
+                          # labels show in the event's Details tab: the story without opening Raw
+                          "mieux.from": audit.from_state or "-", "mieux.to": audit.to_state,
+                          "mieux.actor": audit.actor, "mieux.via": audit.via or "-"},
                 related=related,
                 payload={"from": audit.from_state, "to": audit.to_state, "trigger": audit.trigger,
                          "actor": audit.actor, "reason": audit.reason})
@@ -118,6 +121,64 @@ def publish_events(app: App, *, limit: int = 1000) -> int:
             cursor.position = rows[-1][0].id
             session.add(cursor)
     return len(rows)
+
+
+def publish_alert_events(app: App, *, limit: int = 1000) -> int:
+    """Emit an event for every alert owed and every message sent since the last call, so the feed
+    tells the whole story and automations can act on it: `mieux.deadline.fired` (a deadline's
+    reminder, due notice or escalation), `mieux.alert.owed` (what a transition owes, a dead-letter
+    report) and `mieux.alert.sent` (one message to one person on one channel)."""
+    from prefect.events import emit_event
+
+    with transaction(app.engine) as session:
+        installation = installation_id(session)
+        owed_cursor = session.get(Cursor, "alert-events") or Cursor(name="alert-events", position=0)
+        sent_cursor = session.get(Cursor, "sent-events") or Cursor(name="sent-events", position=0)
+        owed = session.exec(select(Alert, Action).join(Action, Alert.action_id == Action.id)
+                            .where(Alert.id > owed_cursor.position).order_by(Alert.id).limit(limit)).all()
+        since = datetime.fromtimestamp(sent_cursor.position / 1e6, timezone.utc)
+        sent = session.exec(select(Delivery, Alert, Action).join(Alert, Delivery.alert_id == Alert.id)
+                            .join(Action, Alert.action_id == Action.id)
+                            .where(Delivery.status == "sent", Delivery.sent_at >= since)
+                            .order_by(Delivery.sent_at, Delivery.id).limit(limit)).all()
+        for alert, action in owed:
+            key, deadline = alert.data.get("reference", action.reference), alert.data.get("deadline")
+            emit_event(
+                event="mieux.deadline.fired" if alert.source.startswith("timer:") else "mieux.alert.owed",
+                occurred=alert.created_at, id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:alert:{alert.id}"),
+                resource={"prefect.resource.id": f"mieux.alert.{alert.id}",
+                          "prefect.resource.name": f"{key} · {deadline or alert.kind}"},
+                related=_about(alert, action, key),
+                payload={"kind": alert.kind, "point": alert.data.get("point"), "deadline": deadline,
+                         "due_at": alert.data.get("due_at"), "recipients": alert.recipients, "urgent": alert.urgent})
+        for delivery, alert, action in sent:
+            key = alert.data.get("reference", action.reference)
+            emit_event(
+                event="mieux.alert.sent", occurred=delivery.sent_at,
+                id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:delivery:{delivery.id}"),
+                resource={"prefect.resource.id": f"mieux.alert.{alert.id}",
+                          "prefect.resource.name": f"{key} · {alert.data.get('deadline') or alert.kind}"},
+                related=[{"prefect.resource.id": f"mieux.person.{delivery.person}", "prefect.resource.role": "recipient"},
+                         *_about(alert, action, key)],
+                payload={"kind": alert.kind, "person": delivery.person, "channel": delivery.channel,
+                         "attempts": delivery.attempts})
+        if owed:
+            owed_cursor.position = owed[-1][0].id
+            session.add(owed_cursor)
+        if sent:  # sent messages are found again from the last moment seen: their event ids make it harmless
+            sent_cursor.position = int(sent[-1][0].sent_at.timestamp() * 1e6)
+            session.add(sent_cursor)
+    return len(owed) + sum(1 for d, _, _ in sent if d.sent_at > since)
+
+
+def _about(alert: Alert, action: Action, key: str) -> list[dict]:
+    """An alert's related resources: its subject and, for another subject, its Action."""
+    related = [{"prefect.resource.id": f"mieux.{alert.subject_kind}.{key}", "prefect.resource.role": "subject",
+                "prefect.resource.name": f"{key} {alert.data.get('name', action.name)}"}]
+    if alert.subject_kind != "action":
+        related.append({"prefect.resource.id": f"mieux.action.{action.reference}", "prefect.resource.role": "action",
+                        "prefect.resource.name": f"{action.reference} {action.name}"})
+    return related
 
 
 def installation_id(session) -> str:

@@ -175,19 +175,20 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     reference = app.service.register(request(received_on=date(2018, 3, 2), name="Events II"), actor="ana").reference
     app.service.fire(reference, "accept", actor="ana")
     first = sweep(mirror=False, return_state=True)
-    assert (first.result()["events"], first.result()["status"]) == (2, True)
+    assert (first.result()["events"], first.result()["status"]) == (3, True)  # 2 transitions, 1 alert owed
     again = sweep(mirror=False, return_state=True)
     assert (again.result()["events"], again.result()["status"]) == (0, False)  # same table: no new version
     artifact = Artifact.get(STATUS_ARTIFACT)
     assert artifact is not None and reference in str(artifact.data) and "Action Fiche due" in str(artifact.data)
     names = [prefect.read_flow_run(s.state_details.flow_run_id).name for s in (first, again)]
-    assert names == ["sweep · 2 events · status updated", "sweep · nothing to do"]  # named by what they did
+    assert names == ["sweep · 3 events · status updated", "sweep · nothing to do"]  # named by what they did
     clock.set(datetime(2018, 3, 30, 8, tzinfo=UTC))  # the fiche is overdue now: first, and marked
     sweep(mirror=False)
     rows = Artifact.get(STATUS_ARTIFACT).data
     assert "OVERDUE: Action Fiche due" in str(rows)
-    events = events_about(prefect, f"mieux.action.{reference}", since="2018-01-01", at_least=2)
-    assert sorted(e["event"] for e in events) == ["mieux.action.accept", "mieux.action.register"]
+    events = events_about(prefect, f"mieux.action.{reference}", since="2018-01-01", at_least=4)
+    assert sorted(e["event"] for e in events) == [  # the new request owed its alert; the overdue fiche fired
+        "mieux.action.accept", "mieux.action.register", "mieux.alert.owed", "mieux.deadline.fired"]
 
 
 def test_an_activitys_transitions_are_events_of_its_machine_with_its_action_related(prefect, app, clock):
@@ -198,9 +199,10 @@ def test_an_activitys_transitions_are_events_of_its_machine_with_its_action_rela
     reference = app.service.register(request(received_on=date(2017, 3, 2), name="Events III"), actor="ana").reference
     app.service.add_activity(reference, ActivityIn(type="workshop", title="Event workshop"), actor="ana")
     app.service.transition("activity", f"{reference}/1", "cancel", actor="ana", reason="no venue")
-    assert sweep(mirror=False)["events"] == 3
-    events = events_about(prefect, f"mieux.activity.{reference}/1", since="2017-01-01", at_least=2)
-    assert sorted(e["event"] for e in events) == ["mieux.activity.add", "mieux.activity.cancel"]
+    assert sweep(mirror=False)["events"] == 5  # register, add, cancel; the new request and the cancellation owed
+    events = events_about(prefect, f"mieux.activity.{reference}/1", since="2017-01-01", at_least=3)
+    assert sorted(e["event"] for e in events) == ["mieux.activity.add", "mieux.activity.cancel", "mieux.alert.owed"]
+    events = [e for e in events if e["event"] != "mieux.alert.owed"]
     related = {r["prefect.resource.id"]: r.get("prefect.resource.role") for r in events[0]["related"]}
     assert related[f"mieux.action.{reference}"] == "action"
 
@@ -313,3 +315,31 @@ def test_the_admin_forms_offer_only_the_facilitys_people_and_the_server_refuses_
         "subject": "2026-01", "trigger": "accept", "acting_person": "ana"})
     assert run.parameters["acting_person"] == "ana"
     prefect.delete_flow_run(run.id)  # nothing serves it here
+
+
+def test_deadlines_firing_and_alerts_sent_are_events_too_with_their_subject_and_action(prefect, sqlite_url, clock,
+                                                                                     channels_file, smtp, chat):
+    from flows.deadlines import sweep
+
+    path, secrets = channels_file
+    clock.set(datetime(2016, 3, 2, 8, tzinfo=UTC))  # a reference no other test here uses
+    built = bootstrap(Settings(database_url=sqlite_url, channels_file=path, secrets_file=secrets,
+                               mirror_horizon_days=60), clock=clock)
+    runtime.install(built)
+    try:
+        reference = built.service.register(request(received_on=date(2016, 3, 2), name="Events IV"), actor="ana").reference
+        built.outbox.dispatch()  # the new request's messages
+        clock.set(datetime(2016, 3, 24, 9, tzinfo=UTC))  # the fiche is due: the sweep fires it
+        assert sweep(mirror=False)["fired"] == 1
+        events = events_about(prefect, f"mieux.action.{reference}", since="2016-01-01", at_least=4)
+    finally:
+        runtime.install(None)
+        built.engine.dispose()
+    names = sorted({e["event"] for e in events})
+    assert {"mieux.action.register", "mieux.alert.owed", "mieux.alert.sent", "mieux.deadline.fired"} <= set(names), names
+    fired = next(e for e in events if e["event"] == "mieux.deadline.fired")
+    assert fired["resource"]["prefect.resource.name"] == f"{reference} · Action Fiche due"
+    assert fired["payload"]["point"] == "due" and fired["payload"]["kind"] == "fiche.due"
+    sent = [e for e in events if e["event"] == "mieux.alert.sent"]
+    assert {r["prefect.resource.role"] for e in sent for r in e["related"]} >= {"recipient", "subject"}
+    assert {e["payload"]["channel"] for e in sent} >= {"email"}

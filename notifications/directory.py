@@ -5,13 +5,18 @@ belongs to (`project_officer`: the Action's own officer, everyone with the role 
 any other role is everyone who holds it. People are the facility's; later issues add people held
 in the database (experts, participants, partner focal points) behind the same two questions.
 The outbox asks the directory, never the facility file: a recipient it cannot reach on a channel
-is a failure of that delivery, visible in `mieux outbox --failed`, not a silent drop.
+is a failure of that delivery, visible in `mieux outbox --failed`, not a silent drop. So is a role
+nobody holds: it resolves to `role:<name>`, which no person id can spell (ids have no colon), and
+its delivery fails saying that nobody holds the role.
 """
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from config.facility import Facility
 from domain.model import Role
+
+NOBODY = "role:"
+"""What a role nobody holds resolves to, so that its alert fails visibly instead of reaching no one."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,8 @@ class Recipient:
     channels: tuple[str, ...]
     zone: ZoneInfo
     digest_at: str | None = None
+    roles: frozenset[str] = frozenset()
+    """The roles they hold in the facility: a message gives each reader the next step of their role."""
 
 
 class Directory:
@@ -40,7 +47,7 @@ class Directory:
             if who == Role.project_officer and action.project_officer:
                 people.append(action.project_officer)
             elif who in Role.__members__:
-                people += [p.id for p in self.facility.with_role(Role(who))]
+                people += [p.id for p in self.facility.with_role(Role(who))] or [f"{NOBODY}{who}"]
             else:
                 people.append(who)
         return list(dict.fromkeys(people))
@@ -48,10 +55,22 @@ class Directory:
     def with_role(self, role: Role) -> list[str]:
         return [p.id for p in self.facility.with_role(role)]
 
+    def name(self, person_id: str | None) -> str | None:
+        """How a message names a person: their name, else their id as given."""
+        person = self.recipient(person_id) if person_id else None
+        return person.name if person else person_id
+
+    @staticmethod
+    def unreachable(person_id: str) -> str:
+        """Why an alert cannot reach `person_id`, whom the directory does not know."""
+        if person_id.startswith(NOBODY):
+            return f"nobody in the facility file holds the role {person_id.removeprefix(NOBODY)}"
+        return f"the directory knows no person {person_id!r}"
+
     def recipient(self, person_id: str) -> Recipient | None:
         """How to reach a person, or None if the directory does not know them."""
         person = next((p for p in self.facility.people if p.id == person_id), None)
         if person is None:
             return None
         return Recipient(person.id, person.name, person.email, person.chat, tuple(person.channels),
-                         self.facility.zone_of(person), person.digest_at)
+                         self.facility.zone_of(person), person.digest_at, frozenset(map(str, person.roles)))

@@ -34,7 +34,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
 from domain.model import Role
 from notifications.channels import Channels, DeliveryFailed
-from notifications.directory import Directory
+from notifications.directory import Directory, Recipient
 from notifications.templates import Message, digest, render
 from store.db import reading, transaction
 from store.tables import Alert, Delivery
@@ -203,9 +203,9 @@ class Outbox:
         first = job.deliveries[0]
         person = self.directory.recipient(first.person)
         try:
-            job.message = self._message(job, person.zone if person else self.facility.zone)
             if person is None and first.person != ADMIN:
-                raise DeliveryFailed(f"the directory knows no person {first.person!r}")
+                raise DeliveryFailed(self.directory.unreachable(first.person))
+            job.message = self._message(job, person)
             if _is_email(self.channels, first.channel):
                 self.channels.send(first.channel, title=job.message.subject, body=job.message.html, html=True,
                                    email=person.email if person else None)
@@ -221,12 +221,17 @@ class Outbox:
             self.after_send(job.deliveries)
         return job
 
-    def _message(self, job: _Job, zone) -> Message:
+    def _message(self, job: _Job, person: Recipient | None) -> Message:
+        """The message for one delivery (or a digest), in the reader's time zone, with the next step
+        of their role (the admin channel reads the default one)."""
+        def one(alert: Alert) -> Message:
+            return render(alert.kind, alert.data, zone=person.zone if person else self.facility.zone,
+                          roles=person.roles if person else (), facility=self.facility.name, ui_url=self.ui_url,
+                          tolerant=True)  # an alert written before its kind carried a fact still goes
+
         if len(job.alerts) == 1:
-            alert = job.alerts[0]
-            return render(alert.kind, alert.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url)
-        return digest([render(a.kind, a.data, zone=zone, facility=self.facility.name, ui_url=self.ui_url)
-                       for a in job.alerts], facility=self.facility.name)
+            return one(job.alerts[0])
+        return digest([one(a) for a in job.alerts], facility=self.facility.name)
 
     def _record(self, delivery: Delivery, error: str | None) -> str:
         now = self.clock.now()

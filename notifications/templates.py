@@ -4,12 +4,24 @@ two layouts, plain text and simple HTML, turn them into the message, so a new ki
 Deadline alerts are named `<deadline kind>.<point>` (fiche.reminder, psg_decision.due, ...);
 kinds without an entry of their own fall back to the entry for their point, so a deadline rule
 added to the policy file gets sensible messages before anyone writes words for it.
+
+The words use what the alert's `data` holds: for a transition alert, the facts its machine
+declares (`owes(..., facts=[...])`, copied when it happened; a fact not known then is None), for a
+deadline alert its `deadline` and `due`. Dates are shown in the reader's time zone: `|day` for a
+date or the day of a time, `|due` for a deadline a fact carries (`deadlines.fiche|due`: its moment,
+and the non-working day it moved from). `next` is a kind's next step by default, `next.<role>` the
+one for a reader holding that role in the facility (the first listed that they hold), so that a
+programme manager told that a fiche is late is asked to follow it up, not to tell themselves.
 """
+import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, StrictUndefined
+from jinja2 import ChainableUndefined, Environment, StrictUndefined, UndefinedError, pass_context
+
+log = logging.getLogger(__name__)
 
 KINDS: dict[str, dict[str, str]] = {
     "reminder": {
@@ -20,6 +32,7 @@ KINDS: dict[str, dict[str, str]] = {
     "due": {
         "subject": "OVERDUE: {{ deadline }} ({{ action }})",
         "summary": "{{ deadline }} for {{ action }} was due on {{ due }} and is now overdue.",
+        "next.programme_manager": "Ask the people responsible what holds it up, and decide what happens next.",
         "next": "Do it now, or record why it is late.",
     },
     "escalation": {
@@ -37,11 +50,16 @@ KINDS: dict[str, dict[str, str]] = {
         "subject": "OVERDUE: Action Fiche for {{ action }}",
         "summary": "The Action Fiche for {{ action }} was due on {{ due }} (three weeks after the request) "
                    "and has not been submitted.",
-        "next": "Submit the fiche as soon as it is ready, or tell the programme manager what holds it up.",
+        "next.programme_manager": "Ask the project officer what holds the fiche up and when it will be submitted "
+                                  "(mieux action show {{ reference }}).",
+        "next": "Submit the fiche as soon as it is ready (mieux action fire {{ reference }} submit_fiche), "
+                "or tell the programme manager what holds it up.",
     },
     "psg_decision.due": {
         "subject": "OVERDUE: PSG decision on {{ action }}",
         "summary": "The Project Steering Group's decision on {{ action }} was due on {{ due }}.",
+        "next.psg_member": "Record the PSG's decision now: approve the fiche, return it with comments or reject it "
+                           "(mieux action fire {{ reference }} approve|return_fiche|reject).",
         "next": "Ask the PSG members (DG DEVCO, DG HOME, EEAS) for their decision.",
     },
     "psg_decision.escalation": {
@@ -57,6 +75,8 @@ KINDS: dict[str, dict[str, str]] = {
     "final_report.due": {
         "subject": "OVERDUE: final report of {{ action }}",
         "summary": "The final report of {{ action }} was due on {{ due }}.",
+        "next.programme_manager": "Ask the project officer when the final report and lessons learnt will be "
+                                  "recorded (mieux action show {{ reference }}).",
         "next": "Record the final report and lessons learnt, then close the Action.",
     },
     "watch.due": {
@@ -66,34 +86,78 @@ KINDS: dict[str, dict[str, str]] = {
     },
     "request.received": {
         "subject": "New request: {{ action }}",
-        "summary": "A new request was registered as {{ action }}. The Action Fiche is due three weeks after "
-                   "its receipt.",
+        "summary": "A new request was registered as {{ action }}.{% if requester %} It came from {{ requester }}"
+                   "{% if countries %} ({{ countries|join(', ') }}){% endif %}{% if received_on %} and was received "
+                   "on {{ received_on|day }}{% endif %}.{% endif %}"
+                   "{% if deadlines.fiche %} The Action Fiche is due on {{ deadlines.fiche|due }}.{% endif %}"
+                   "{% if project_officer %} Its project officer is {{ project_officer }}."
+                   "{% elif project_officer is none %} It has no project officer yet.{% endif %}",
+        "next.programme_manager": "{% if project_officer %}Check that {{ project_officer }} can take it on and that "
+                                  "its eligibility is checked soon{% elif project_officer is none %}Assign it a "
+                                  "project officer (mieux action update {{ reference }} --officer PERSON)"
+                                  "{% else %}Check that it has a project officer and that its eligibility is checked "
+                                  "soon{% endif %}{% if deadlines.fiche %}: the Action Fiche is due on "
+                                  "{{ deadlines.fiche|day }}{% endif %}.",
         "next": "Check eligibility and accept, reject or forward it (mieux action show {{ reference }}).",
+    },
+    "fiche.submitted": {
+        "subject": "For the PSG's decision: Action Fiche of {{ action }}",
+        "summary": "{{ actor_name }} submitted the Action Fiche of {{ action }}{% if requester %} ({{ requester }}"
+                   "{% if countries %}, {{ countries|join(', ') }}{% endif %}){% endif %} to the Project Steering "
+                   "Group.{% if deadlines.psg_decision %} The PSG's decision is due on "
+                   "{{ deadlines.psg_decision|due }}.{% endif %}"
+                   "{% if fiche and fiche.objective %} Its objective: {{ fiche.objective }}{% endif %}",
+        "next": "Read the fiche (mieux action show {{ reference }}) and record the PSG's decision"
+                "{% if deadlines.psg_decision %} by {{ deadlines.psg_decision|day }}{% endif %}: approve it, "
+                "return it with comments or reject it (mieux action fire {{ reference }} approve|return_fiche|reject).",
     },
     "action.approved": {
         "subject": "Approved by the PSG: {{ action }}",
-        "summary": "The Project Steering Group approved {{ action }}.",
+        "summary": "The Project Steering Group approved {{ action }}"
+                   "{% if psg_decision_on %} on {{ psg_decision_on|day }}{% endif %}"
+                   "{% if fiche_submitted_at %}; its Action Fiche was first submitted on "
+                   "{{ fiche_submitted_at|day }}{% endif %}.",
+        "next.logistics_assistant": "Get ready to organise the travel, venues and visas of its activities "
+                                    "(mieux action show {{ reference }}).",
+        "next.programme_manager": "Check that experts are being recruited and the first activity planned.",
         "next": "Start recruiting experts and organising the first activity.",
     },
     "action.rejected": {
         "subject": "Rejected: {{ action }}",
-        "summary": "{{ action }} was rejected{% if reason %}: {{ reason }}{% endif %}.",
-        "next": "Inform the requesting authority.",
+        "summary": "{{ action }} was rejected"
+                   "{% if previous_state == 'approval' %} by the Project Steering Group"
+                   "{% if psg_decision_on %} on {{ psg_decision_on|day }}{% endif %}{% endif %}"
+                   "{% if reason %}: {{ reason }}{% endif %}.",
+        "next.programme_manager": "Make sure the requesting authority{% if requester %} ({{ requester }}){% endif %} "
+                                  "is told of the decision.",
+        "next": "Inform the requesting authority{% if requester %} ({{ requester }}){% endif %} of the decision and "
+                "its reasons.",
     },
     "fiche.returned": {
         "subject": "Action Fiche returned by the PSG: {{ action }}",
-        "summary": "The PSG returned the Action Fiche of {{ action }} with comments.",
-        "next": "Revise the fiche with the partner and submit it again.",
+        "summary": "The PSG returned the Action Fiche of {{ action }}"
+                   "{% if psg_comments %} with these comments{% if actor_name %} (recorded by {{ actor_name }})"
+                   "{% endif %}: {{ psg_comments }}{% else %}.{% endif %}",
+        "next": "Revise the fiche with the partner{% if psg_comments %} to answer the comments{% endif %}, then "
+                "submit it again (mieux action fire {{ reference }} submit_fiche).",
     },
     "activity.postponed": {
         "subject": "Postponed: {{ action }} ({{ of_action }})",
-        "summary": "{{ action }} of {{ of_action }} was postponed{% if reason %}: {{ reason }}{% endif %}.",
+        "summary": "{{ action }} of {{ of_action }} was postponed{% if reason %}: {{ reason }}{% endif %}."
+                   "{% if dates %} It is now planned {{ dates }}{% if place %}, {{ place }}{% endif %}.{% endif %}",
+        "next.logistics_assistant": "Move its travel, venue and visa bookings to the new dates "
+                                    "(mieux activity show {{ reference }}).",
         "next": "Re-plan its logistics for the new dates (mieux activity show {{ reference }}).",
     },
     "activity.cancelled": {
         "subject": "Cancelled: {{ action }} ({{ of_action }})",
-        "summary": "{{ action }} of {{ of_action }} was cancelled{% if reason %}: {{ reason }}{% endif %}.",
-        "next": "Cancel its bookings and tell the experts and the partner.",
+        "summary": "{{ action }} of {{ of_action }}{% if dates %}, planned {{ dates }}"
+                   "{% if place %}, {{ place }}{% endif %},{% endif %} was cancelled{% if reason %}: {{ reason }}"
+                   "{% endif %}.",
+        "next.logistics_assistant": "Cancel its bookings (travel, venue, visas) and recover what can be refunded.",
+        "next.programme_manager": "Check that {{ of_action }} can still reach its objective without it"
+                                  "{% if action_reference %} (mieux action show {{ action_reference }}){% endif %}.",
+        "next": "Tell the experts and the partner, and make sure its bookings are cancelled.",
     },
     "activity_dates.reminder": {
         "subject": "Fix the dates and place of {{ action }} by {{ due }}",
@@ -104,6 +168,8 @@ KINDS: dict[str, dict[str, str]] = {
     "activity_dates.due": {
         "subject": "OVERDUE: dates and place of {{ action }} ({{ of_action }})",
         "summary": "The dates and place of {{ action }} of {{ of_action }} were to be fixed by {{ due }}.",
+        "next.programme_manager": "Ask the project officer whether it can still take place as planned, or "
+                                  "whether it should be postponed (mieux activity show {{ reference }}).",
         "next": "Fix them with the partner now, or postpone the activity.",
     },
     "activity_report.due": {
@@ -134,8 +200,67 @@ HTML = """<html><body>
 <p style="color:#666">{{ facility }} workflow engine</p>
 </body></html>"""
 
-_text = Environment(undefined=StrictUndefined, autoescape=False)
-_html = Environment(undefined=StrictUndefined, autoescape=True)
+
+def _when(value: str, zone: ZoneInfo) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(zone)
+
+
+def _day_of(value: str, zone: ZoneInfo) -> date:
+    return _when(value, zone).date() if "T" in value else date.fromisoformat(value)
+
+
+def day_text(day: date) -> str:
+    """A date as a message shows it: Monday 23 March 2026."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def moment_text(value: str, zone: ZoneInfo) -> str:
+    """A stored time (ISO, UTC) as a reader in `zone` reads it: Monday 23 March 2026, 09:00 CET."""
+    moment = _when(value, zone)
+    return f"{day_text(moment.date())}, {moment:%H:%M %Z}"
+
+
+def due_text(due_at: str, moved_from: str | None, zone: ZoneInfo) -> str:
+    """When something is due, saying so when the count fell on a day nobody works."""
+    text = moment_text(due_at, zone)
+    if moved_from:
+        moved = date.fromisoformat(moved_from)
+        text += f" (moved from {moved:%A} {moved.day} {moved:%B}, not a working day)"
+    return text
+
+
+# The filters the words use. A fact that is None shows as nothing (the words test it first); a
+# fact the alert does not carry at all is an error (StrictUndefined), never a silent blank.
+@pass_context
+def _day(context, value) -> str:
+    if not value:
+        return ""
+    value = value["due_at"] if isinstance(value, dict) else value
+    return day_text(_day_of(value, context["_zone"]))
+
+
+@pass_context
+def _due(context, deadline) -> str:
+    return due_text(deadline["due_at"], deadline.get("moved_from"), context["_zone"]) if deadline else ""
+
+
+def _environment(undefined, autoescape: bool) -> Environment:
+    environment = Environment(undefined=undefined, autoescape=autoescape)
+    environment.filters.update(day=_day, due=_due)
+    return environment
+
+
+_text = _environment(StrictUndefined, autoescape=False)
+_html = _environment(StrictUndefined, autoescape=True)
+_tolerant = _environment(ChainableUndefined, autoescape=False)
+_ENVIRONMENTS = {"text": _text, "html": _html, "tolerant": _tolerant}
+
+
+@lru_cache(maxsize=1024)
+def _template(environment: str, source: str):
+    """Each template text is compiled once per environment, not at every message."""
+    return _ENVIRONMENTS[environment].from_string(source)
 
 
 @dataclass(frozen=True)
@@ -169,8 +294,8 @@ def digest(messages: list["Message"], *, facility: str) -> "Message":
     """Several alerts for one person as one message (their daily digest)."""
     context = {"messages": messages, "facility": facility}
     return Message(subject=f"[{facility}] Daily digest: {len(messages)} reminders",
-                   text=_text.from_string(DIGEST_TEXT).render(context),
-                   html=_html.from_string(DIGEST_HTML).render(context))
+                   text=_template("text", DIGEST_TEXT).render(context),
+                   html=_template("html", DIGEST_HTML).render(context))
 
 
 def entry(kind: str) -> dict[str, str]:
@@ -183,25 +308,56 @@ def entry(kind: str) -> dict[str, str]:
     return KINDS.get(point) or KINDS["due"]
 
 
-def render(kind: str, data: dict, *, zone: ZoneInfo, facility: str = "MIEUX", ui_url: str | None = None) -> Message:
-    """The message for an alert, with times shown in `zone` (the recipient's)."""
+def next_step(template: dict[str, str], roles) -> str:
+    """The next step for a reader holding `roles`: that of the first role the entry lists and the
+    reader holds, else the entry's default."""
+    for part, words in template.items():
+        if part.startswith("next.") and part.removeprefix("next.") in roles:
+            return words
+    return template["next"]
+
+
+def _activity_dates(data: dict) -> dict:
+    """`dates` and `place` of an activity, from the facts an activity alert carries (if it does)."""
+    values = {}
+    if "start" in data or "end" in data:
+        days = [date.fromisoformat(d) for d in dict.fromkeys((data.get("start"), data.get("end"))) if d]
+        values["dates"] = (f"from {day_text(days[0])} to {day_text(days[1])}" if len(days) == 2 else
+                           f"on {day_text(days[0])}" if days else "")
+    if {"city", "country", "remote"} & set(data):
+        city, country = data.get("city"), data.get("country")
+        values["place"] = ("remotely" if data.get("remote") else f"in {city} ({country})" if city and country
+                           else f"in {city or country}" if city or country else "")
+    return values
+
+
+def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "MIEUX", ui_url: str | None = None,
+           tolerant: bool = False) -> Message:
+    """The message for an alert, for a reader holding `roles`, with times shown in `zone` (theirs).
+
+    A fact the words use and the alert does not carry fails the rendering; `tolerant` (the outbox)
+    renders such an alert without it instead, with a warning: an alert written before its kind
+    carried the fact is still worth sending."""
     values = {"reason": None, "deadline": "", "state": "", "failed_kind": "", "person": "", "channel": "",
-              "attempts": "", "error": "", "delivery": "", "of_action": "", **data}
+              "attempts": "", "error": "", "delivery": "", "of_action": "", **data, **_activity_dates(data)}
     values["action"] = f"{data.get('reference', '')} {data.get('name', '')}".strip()
     values["state"] = str(values["state"]).replace("_", " ")
-    if data.get("due_at"):
-        values["due"] = datetime.fromisoformat(data["due_at"]).astimezone(zone).strftime("%A %d %B %Y, %H:%M %Z")
-        if data.get("moved_from"):  # the count fell on a weekend, holiday or closure
-            values["due"] += f" (moved from {date.fromisoformat(data['moved_from']):%A %d %B}, not a working day)"
-    else:
-        values["due"] = ""
+    values["due"] = due_text(data["due_at"], data.get("moved_from"), zone) if data.get("due_at") else ""
+    values["_zone"] = zone
     template = entry(kind)
-    words = {part: _text.from_string(template[part]).render(values) for part in ("subject", "summary", "next")}
+    parts = {"subject": template["subject"], "summary": template["summary"], "next": next_step(template, roles)}
+    try:
+        words = {part: _template("text", source).render(values) for part, source in parts.items()}
+    except UndefinedError as error:
+        if not tolerant:
+            raise
+        log.warning("alert %s of %s: %s; sent without it", kind, values["action"], error)
+        words = {part: _template("tolerant", source).render(values) for part, source in parts.items()}
     link = None
     if ui_url:
         run = data.get("flow_run_id")
         link = f"{ui_url.rstrip('/')}/runs/flow-run/{run}" if run else f"{ui_url.rstrip('/')}/runs"
     context = {**words, "link": link, "facility": facility}
-    return Message(subject=f"[{facility}] {words['subject']}", text=_text.from_string(TEXT).render(context),
-                   html=_html.from_string(HTML).render(context), title=words["subject"], summary=words["summary"],
+    return Message(subject=f"[{facility}] {words['subject']}", text=_template("text", TEXT).render(context),
+                   html=_template("html", HTML).render(context), title=words["subject"], summary=words["summary"],
                    next=words["next"], link=link)

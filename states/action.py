@@ -163,12 +163,19 @@ def bookkeeping(action, source: str, dest: str, at) -> None:
         action.closed_on = at.date()
 
 
-# -- what transitions owe people ----------------------------------------------------------------
+# -- what transitions owe people, and the facts each alert carries ------------------------------
+# A fact is a field of the Action or `deadline.<kind>`, one of its deadlines pending then (see
+# notifications/planner.py); the words are in notifications/templates.py.
 ALERTS = {
-    "register": owes("request.received", ["project_officer", "programme_manager"]),
-    "approve": owes("action.approved", ["project_officer", "programme_manager", "logistics_assistant"]),
-    "reject": owes("action.rejected", ["project_officer", "programme_manager"]),
-    "return_fiche": owes("fiche.returned", ["project_officer"]),
+    "register": owes("request.received", ["project_officer", "programme_manager"],
+                     facts=["requester", "countries", "received_on", "project_officer", "deadline.fiche"]),
+    "submit_fiche": owes("fiche.submitted", PSG,  # their decision is due within the psg_decision deadline
+                         facts=["requester", "countries", "fiche", "deadline.psg_decision"]),
+    "approve": owes("action.approved", ["project_officer", "programme_manager", "logistics_assistant"],
+                    facts=["psg_decision_on", "fiche_submitted_at"]),
+    "reject": owes("action.rejected", ["project_officer", "programme_manager"],
+                   facts=["requester", "psg_decision_on"]),
+    "return_fiche": owes("fiche.returned", ["project_officer"], facts=["psg_comments"]),
 }
 
 ACTION = StateMachine("Action", STATES, RULES, terminal=TERMINAL, owned=OWNED, editors=EDITORS, creation="register",

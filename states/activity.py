@@ -72,10 +72,12 @@ EDITORS = {
 ADDERS = RUNNERS
 """Who may add an activity to an Action."""
 
-# -- what transitions owe people ---------------------------------------------------------------
+# -- what transitions owe people, and the facts each alert carries -----------------------------
+DATES_AND_PLACE = ["start", "end", "city", "country", "remote"]
 ALERTS = {
-    "postpone": owes("activity.postponed", ["project_officer", "logistics_assistant"]),
-    "cancel": owes("activity.cancelled", ["project_officer", "programme_manager", "logistics_assistant"]),
+    "postpone": owes("activity.postponed", ["project_officer", "logistics_assistant"], facts=DATES_AND_PLACE),
+    "cancel": owes("activity.cancelled", ["project_officer", "programme_manager", "logistics_assistant"],
+                   facts=[*DATES_AND_PLACE, "action.reference"]),
 }
 
 ACTIVITY = StateMachine("Activity", STATES, RULES, terminal=TERMINAL, owned=OWNED, editors=EDITORS, creation="add",

@@ -13,6 +13,7 @@ bookkeeping (the state, where an Action on hold returns to) and are never set by
 `bookkeeping(subject, source, dest, at)` is what a transition records besides the state; and
 `alerts` are what its transitions owe people, keyed by trigger (the creation trigger included).
 """
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,14 +26,26 @@ Guard = Callable[[object], str | None]
 
 @dataclass(frozen=True)
 class Owes:
-    """The alert a transition owes: its kind (which names its template) and who is told."""
+    """The alert a transition owes: its kind (which names its template), who is told, and the
+    facts it carries, copied when the transition happens (the outbox never looks them up)."""
 
     alert: str
     tell: tuple[str, ...]
+    facts: tuple[str, ...] = ()
 
 
-def owes(alert: str, tell: Iterable[str]) -> Owes:
-    return Owes(alert, tuple(tell))
+FACT = re.compile(r"^(?:(action|deadline)\.)?[a-z][a-z0-9_]*$")
+"""A fact: a field of the subject (`psg_comments`), of its Action (`action.name`), or the due
+moment of one of the subject's pending deadlines (`deadline.psg_decision`)."""
+
+
+def owes(alert: str, tell: Iterable[str], *, facts: Iterable[str] = ()) -> Owes:
+    """The alert a trigger owes to `tell` (roles or person ids), carrying `facts` (see FACT)."""
+    facts = tuple(dict.fromkeys(facts))
+    wrong = [f for f in facts if not FACT.match(f)]
+    if wrong:
+        raise ValueError(f"{alert}: {', '.join(wrong)}: a fact is a field, action.<field> or deadline.<kind>")
+    return Owes(alert, tuple(tell), facts)
 
 
 def _no_bookkeeping(subject, source: str, dest: str, at) -> None:

@@ -1,13 +1,66 @@
-"""Every alert a machine or the deadline policy owes has words of its own, and renders."""
+"""Every alert a machine or the deadline policy owes has words of its own, renders for each of its
+readers with the facts it carries, says every fact it carries, and gives each reader a next step
+that fits their role."""
+from collections import namedtuple
+from datetime import date, datetime, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from jinja2 import UndefinedError
 
+from config.facility import load_facility
 from config.policy import DEFAULT_DEADLINES, load_policy
-from mieux.subjects import ANCHORS, MACHINES
-from notifications.templates import KINDS, render
+from config.settings import DEFAULT_FACILITY
+from domain.model import Role
+from mieux.subjects import ANCHORS, KINDS as SUBJECTS, MACHINES
+from notifications.planner import facts
+from notifications.templates import KINDS, entry, next_step, render
+from states.machine import owes
 
+BRUSSELS = ZoneInfo("Europe/Brussels")
 OWED = sorted({owed.alert for machine in MACHINES.values() for owed in machine.alerts.values()})
+DECLARED = [(kind, trigger, owed) for kind, machine in MACHINES.items() for trigger, owed in machine.alerts.items()]
+POLICY = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=load_facility(DEFAULT_FACILITY))
+
+
+Row = namedtuple("Row", "kind label due_at moved_from")
+ACTION = SimpleNamespace(reference="2026-07", name="Ghana II", requester="Ghana Immigration Service",
+                         countries=["GH", "TG"], received_on=date(2026, 2, 27), project_officer="ana",
+                         fiche={"objective": "Support the labour migration strategy",
+                                "intervention_logic": "Peer review"},
+                         fiche_submitted_at=datetime(2026, 3, 4, 10, 30, tzinfo=timezone.utc),
+                         psg_decision_on=date(2026, 3, 20), psg_comments="Clarify the budget of activity 2")
+ACTIVITY = SimpleNamespace(start=date(2026, 9, 14), end=date(2026, 9, 16), city="Accra", country="GH", remote=False)
+DEADLINES = [Row("fiche", "Action Fiche due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None),
+             Row("psg_decision", "PSG decision due", datetime(2026, 3, 18, 8, tzinfo=timezone.utc), None)]
+SAID = {  # what the message shows of each fact, with the samples above
+    "requester": "Ghana Immigration Service", "countries": "GH, TG", "received_on": "Friday 27 February 2026",
+    "project_officer": "Ana Ferreira", "fiche": "Support the labour migration strategy",
+    "fiche_submitted_at": "Wednesday 4 March 2026", "psg_decision_on": "Friday 20 March 2026",
+    "psg_comments": "Clarify the budget of activity 2",
+    "deadline.fiche": "Monday 23 March 2026, 09:00 CET", "deadline.psg_decision": "Wednesday 18 March 2026, 09:00 CET",
+    "start": "from Monday 14 September 2026", "end": "to Wednesday 16 September 2026", "city": "in Accra",
+    "country": "(GH)", "remote": "in Accra", "action.reference": "mieux action show 2026-07",
+}
+
+
+def alert_data(kind: str, owed, subject=None, deadlines=DEADLINES, facility=None) -> dict:
+    """The data TransitionAlerts writes for `owed`, from the samples."""
+    names = {p.id: p.name for p in facility.people} if facility else {}
+    subject = subject or (ACTION if kind == "action" else ACTIVITY)
+    base = {"reference": "2026-07" if kind == "action" else "2026-07/2", "name": "Ghana II" if kind == "action"
+            else "Training of border officers", "state": "rejected", "previous_state": "approval",
+            "reason": "elections", "actor": "psg-home", "actor_name": "PSG member (DG HOME)"}
+    if kind != "action":
+        base["of_action"] = "2026-07 Ghana II"
+    return base | facts(owed, subject=subject, action=ACTION, deadlines=deadlines,
+                        name=lambda person: names.get(person, person))
+
+
+def readers(tell) -> list[frozenset[str]]:
+    """Each role told, and a reader who holds none of the kind's roles."""
+    return [frozenset({who}) for who in tell if who in Role.__members__] + [frozenset()]
 
 
 @pytest.mark.parametrize("kind", OWED)
@@ -15,12 +68,127 @@ def test_each_alert_a_transition_owes_has_its_own_template(kind):
     assert kind in KINDS
 
 
-def test_every_deadline_of_the_shipped_policy_renders_at_each_of_its_points(facility):
-    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility)
-    for rule in policy.deadlines:
-        for point in ["due", *(["reminder"] if rule.reminders else []), *(["escalation"] if rule.escalations else [])]:
-            message = render(f"{rule.kind}.{point}", {"reference": "2026-07/3", "name": "Workshop",
-                                                      "deadline": rule.label, "due_at": "2026-05-01T07:00:00+00:00",
-                                                      "of_action": "2026-07 Ghana II", "state": "planned"},
-                             zone=ZoneInfo("Europe/Brussels"))
-            assert "2026-07/3 Workshop" in message.subject + message.text, (rule.kind, point)
+@pytest.mark.parametrize("kind,trigger,owed", DECLARED, ids=lambda v: getattr(v, "alert", v))
+def test_each_fact_an_alert_declares_is_a_field_of_its_subject_or_a_deadline_of_the_policy(kind, trigger, owed):
+    table = SUBJECTS[kind].table
+    for fact in owed.facts:
+        owner, _, field = fact.rpartition(".")
+        if owner == "deadline":
+            rule = POLICY.rule(field)
+            assert rule is not None and rule.subject == kind, f"{owed.alert}: no {kind} deadline {field!r}"
+        else:
+            fields = (SUBJECTS["action"].table if owner == "action" else table).model_fields
+            assert field in fields, f"{owed.alert}: {fact} is no field"
+
+
+@pytest.mark.parametrize("kind,trigger,owed", DECLARED, ids=lambda v: getattr(v, "alert", v))
+def test_each_transition_alert_renders_for_each_reader_and_says_every_fact_it_carries(kind, trigger, owed,
+                                                                                      facility):
+    data = alert_data(kind, owed, facility=facility)
+    said = ""
+    for roles in readers(owed.tell):
+        message = render(owed.alert, data, zone=BRUSSELS, roles=roles)
+        assert message.next and "{" not in message.text
+        said += message.subject + message.text + message.html
+    for fact in owed.facts:
+        assert fact in SAID, f"say in SAID what {owed.alert} shows of {fact}"
+        assert SAID[fact] in said, (owed.alert, fact)
+
+
+@pytest.mark.parametrize("kind,trigger,owed", DECLARED, ids=lambda v: getattr(v, "alert", v))
+def test_each_transition_alert_renders_when_its_facts_are_not_known_yet(kind, trigger, owed, facility):
+    blank = SimpleNamespace(**{name: None for name in vars(ACTION if kind == "action" else ACTIVITY)})
+    data = alert_data(kind, owed, subject=blank, deadlines=[], facility=facility)
+    for roles in readers(owed.tell):
+        message = render(owed.alert, data, zone=BRUSSELS, roles=roles)
+        assert " on ." not in message.text and "()" not in message.text, message.text
+
+
+def test_a_new_request_says_when_the_fiche_is_due_and_says_so_when_it_moved_off_a_sunday(facility):
+    owed = MACHINES["action"].alerts["register"]
+    moved = [Row("fiche", "Action Fiche due", datetime(2026, 8, 17, 7, tzinfo=timezone.utc), date(2026, 8, 16))]
+    text = render("request.received", alert_data("action", owed, deadlines=moved, facility=facility),
+                  zone=BRUSSELS).text
+    assert "The Action Fiche is due on Monday 17 August 2026, 09:00 CEST (moved from Sunday 16 August, " \
+           "not a working day)." in text
+    assert "received on Friday 27 February 2026" in text
+
+
+def test_times_are_shown_in_the_readers_own_time_zone(facility):
+    owed = MACHINES["action"].alerts["submit_fiche"]
+    text = render("fiche.submitted", alert_data("action", owed, facility=facility), zone=ZoneInfo("Asia/Tokyo"),
+                  roles={"psg_member"}).text
+    assert "due on Wednesday 18 March 2026, 17:00 JST" in text
+
+
+def test_every_deadline_of_the_shipped_policy_renders_at_each_of_its_points():
+    for rule in POLICY.deadlines:
+        for point, tell in points(rule):
+            for roles in readers(tell):
+                message = render(f"{rule.kind}.{point}", {"reference": "2026-07/3", "name": "Workshop",
+                                                          "deadline": rule.label, "due_at": "2026-05-01T07:00:00+00:00",
+                                                          "of_action": "2026-07 Ghana II", "state": "planned"},
+                                 zone=BRUSSELS, roles=roles)
+                assert "2026-07/3 Workshop" in message.subject + message.text, (rule.kind, point)
+
+
+def points(rule):
+    """(point, who is told) for each notice of a deadline rule."""
+    return [("due", rule.on_due.tell), *(("reminder", r.tell) for r in rule.reminders),
+            *(("escalation", e.tell) for e in rule.escalations)]
+
+
+def told():
+    """(kind, role) for every alert kind and every role it tells, from the machines and the policy."""
+    pairs = {(owed.alert, who) for _, _, owed in DECLARED for who in owed.tell}
+    for rule in POLICY.deadlines:
+        pairs |= {(f"{rule.kind}.{point}", who) for point, tell in points(rule) for who in tell}
+    return sorted((kind, who) for kind, who in pairs if who in Role.__members__)
+
+
+@pytest.mark.parametrize("kind,role", told())
+def test_no_reader_is_asked_to_tell_or_ask_the_holder_of_their_own_role(kind, role):
+    words = {"psg_member": "psg member"}.get(role, role.replace("_", " "))
+    step = next_step(entry(kind), {role}).lower()
+    assert f"the {words}" not in step, f"{kind} tells a {role}: {step}"
+
+
+def test_the_programme_manager_told_of_a_late_fiche_is_asked_to_follow_it_up_and_the_officer_to_submit_it():
+    data = {"reference": "2026-07", "name": "Ghana II", "due_at": "2026-03-23T08:00:00+00:00"}
+    manager = render("fiche.due", data, zone=BRUSSELS, roles={"programme_manager", "admin"})
+    officer = render("fiche.due", data, zone=BRUSSELS, roles={"project_officer"})
+    assert manager.next.startswith("Ask the project officer what holds the fiche up")
+    assert "programme manager" not in manager.text
+    assert officer.next.startswith("Submit the fiche as soon as it is ready")
+
+
+def test_a_next_step_is_that_of_the_first_role_the_kind_lists_that_the_reader_holds_else_the_default():
+    template = {"next.logistics_assistant": "book", "next.programme_manager": "follow up", "next": "do it"}
+    assert next_step(template, {"programme_manager", "logistics_assistant"}) == "book"
+    assert next_step(template, {"programme_manager", "admin"}) == "follow up"
+    assert next_step(template, {"knowledge_officer"}) == next_step(template, ()) == "do it"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_next_step_by_role_names_a_role_of_the_facility(kind):
+    assert "next" in KINDS[kind]
+    assert {p.removeprefix("next.") for p in KINDS[kind] if p.startswith("next.")} <= set(Role.__members__)
+
+
+def test_an_alert_lacking_a_fact_its_words_use_fails_unless_rendered_tolerantly_as_the_outbox_does(caplog):
+    old = {"reference": "2026-07", "name": "Ghana II", "state": "request", "actor": "ana"}  # written before facts
+    with pytest.raises(UndefinedError, match="requester"):
+        render("request.received", old, zone=BRUSSELS)
+    message = render("request.received", old, zone=BRUSSELS, roles={"programme_manager"}, tolerant=True)
+    assert message.summary == "A new request was registered as 2026-07 Ghana II."
+    assert message.next == "Check that it has a project officer and that its eligibility is checked soon."
+    assert "sent without it" in caplog.text
+
+
+def test_a_fact_is_a_field_a_field_of_the_action_or_a_deadline():
+    assert owes("x", ["admin"], facts=["start", "action.name", "deadline.fiche", "start"]).facts == (
+        "start", "action.name", "deadline.fiche")
+    with pytest.raises(ValueError, match="activity.start: a fact is a field"):
+        owes("x", ["admin"], facts=["activity.start"])
+    with pytest.raises(AttributeError, match="alert x carries 'budget', but the SimpleNamespace has no field"):
+        facts(owes("x", ["admin"], facts=["budget"]), subject=ACTIVITY, action=ACTION)

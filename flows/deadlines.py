@@ -7,7 +7,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.client.orchestration import get_client
 
 from flows import runtime
-from flows.mirror import mirror_timers, open_actions_table, publish_alert_events, publish_events
+from flows.mirror import mirror_timers, open_actions_table, publish_alert_events, publish_events, settle_left_behind
 from mieux.deadlines import fire_all_due, seconds_to_next_timer
 
 STATUS_ARTIFACT = "mieux-open-actions"
@@ -29,9 +29,11 @@ def fire_task(deadline_ids: list[int] | None = None) -> dict:
 
 @task(name="mirror timers in Prefect", retries=2, retry_delay_seconds=5)
 def mirror_task() -> dict:
+    app = runtime.current()
     with get_client(sync_client=True) as client:
-        scheduled, cancelled = mirror_timers(runtime.current(), client)
-    return {"scheduled": scheduled, "cancelled": cancelled}
+        settled = settle_left_behind(app, client, now=app.clock.now())
+        scheduled, cancelled = mirror_timers(app, client)
+    return {"scheduled": scheduled, "cancelled": cancelled, "settled": settled}
 
 
 @task(name="publish transitions, deadlines and alerts as events", retries=2, retry_delay_seconds=5)
@@ -90,7 +92,8 @@ def sweep(mirror: bool = True) -> dict:
     summary["status"] = status_task()
     get_run_logger().info("sweep: %s", summary)
     name_run("sweep · " + did(summary, {"fired": "fired", "coalesced": "folded in", "cancelled": "cancelled",
-                                        "scheduled": "scheduled", "events": "events"})
+                                        "scheduled": "scheduled", "settled": "left behind cancelled",
+                                        "events": "events"})
              + (" · status updated" if summary["status"] else ""))
     return summary
 

@@ -87,6 +87,40 @@ def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
     return len(scheduled), sum(1 for _, how in settled if how == "cancelled")
 
 
+ENGINE_FLOWS = ["mieux-sweep", "mieux-deadline", "mieux-dispatch", "mieux-fire-trigger", "mieux-register-request"]
+LEFT_BEHIND_AFTER = timedelta(minutes=2)
+
+
+def settle_left_behind(app: App, client, *, now: datetime) -> int:
+    """Cancel the engine's runs that a stopped runner left Pending ("Submitting", or a process killed
+    before it began) for more than LEFT_BEHIND_AFTER: they never ran and nothing will start them.
+    Later runs do their work: the next sweep and dispatch; a timer goes back to the sweep, which
+    schedules it a new run; an admin's form must be sent again (its run says so)."""
+    from prefect.client.schemas.filters import (FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterState,
+                                                FlowRunFilterStateType)
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Cancelled
+
+    from mieux.deadlines import hand_back_early_timers
+
+    pending = client.read_flow_runs(
+        flow_filter=FlowFilter(name=FlowFilterName(any_=ENGINE_FLOWS)),
+        flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.PENDING]))),
+        limit=200)
+    settled = 0
+    for run in pending:
+        if run.state is None or run.state.timestamp > now - LEFT_BEHIND_AFTER:
+            continue  # a runner may be starting it right now
+        form = "admin" in run.tags  # the admins' form deployments carry it
+        client.set_flow_run_state(run.id, Cancelled(message=(
+            "never started: the engine stopped while submitting it" +
+            ("; send the form again" if form else "; later runs did its work"))), force=True)
+        if "deadline_id" in run.parameters:
+            hand_back_early_timers(app.engine, int(run.parameters["deadline_id"]), str(run.id))
+        settled += 1
+    return settled
+
+
 def publish_events(app: App, *, limit: int = 1000) -> int:
     """Emit a Prefect event for every audit row not yet published: `mieux.<machine>.<trigger>`, the
     subject as resource and, for a subject other than the Action, its Action as a related resource."""

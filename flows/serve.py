@@ -182,7 +182,6 @@ def _serve(settings: Settings, echo: Echo) -> None:
     client = exposure(settings, dict(os.environ))  # before anything starts
     with engine_lock(settings.data_dir, what="serve"), prefect_server(settings, echo=echo) as api_url:
         os.environ.update({"PREFECT_API_URL": api_url, **client})  # flow runs the runner starts inherit them
-        from prefect import serve
         from flows import runtime
 
         from flows.outbox import DispatchLoop
@@ -201,6 +200,24 @@ def _serve(settings: Settings, echo: Echo) -> None:
              f"channels: {', '.join(app.outbox.channels.names) or 'none configured'}; Ctrl-C stops")
         loop.start()
         try:
-            serve(*deployments(settings), print_starting_message=False)
+            run_deployments(deployments(settings))
         finally:
             loop.stop()
+
+
+def run_deployments(served: list) -> None:
+    """What `prefect.serve` does, with SIGTERM taking the same way out as Ctrl-C."""
+    import asyncio
+
+    from prefect.runner import Runner
+
+    class EngineRunner(Runner):
+        def handle_sigterm(self, *args, **kwargs) -> None:
+            # Prefect 3.8.8 calls its sync stop() here, inside the running event loop: that only makes a
+            # coroutine ("coroutine 'Runner.astop' was never awaited") and exits with runs half-submitted.
+            raise KeyboardInterrupt
+
+    runner = EngineRunner(pause_on_shutdown=True)
+    for deployment in served:
+        runner.add_deployment(deployment)
+    asyncio.run(runner.start())

@@ -343,3 +343,31 @@ def test_deadlines_firing_and_alerts_sent_are_events_too_with_their_subject_and_
     sent = [e for e in events if e["event"] == "mieux.alert.sent"]
     assert {r["prefect.resource.role"] for e in sent for r in e["related"]} >= {"recipient", "subject"}
     assert {e["payload"]["channel"] for e in sent} >= {"email"}
+
+
+def test_runs_a_stopped_runner_left_submitting_are_cancelled_by_a_later_sweep_and_their_timer_handed_back(
+        prefect, app, clock):
+    from prefect.client.schemas.objects import StateType
+    from prefect.states import Pending
+
+    from flows.deadlines import sweep
+    from flows.mirror import LEFT_BEHIND_AFTER
+
+    now = datetime.now(UTC)  # Prefect stamps states with the real time: this test's clock follows it
+    clock.set(now)
+    app.service.register(request(received_on=now.date(), name="Left behind"), actor="ana")  # due in 3 weeks
+    sweep()  # mirrors the fiche's timers as scheduled runs
+    with transaction(app.engine) as session:
+        timer = session.exec(select(Timer).where(Timer.mirrored == "scheduled").order_by(Timer.fire_at)).first()
+    run_id = timer.flow_run_id
+    prefect.set_flow_run_state(run_id, Pending(name="Submitting"), force=True)  # what a runner stopped mid-way leaves
+    clock.set(now + LEFT_BEHIND_AFTER / 2)
+    assert sweep()["settled"] == 0  # it may still be starting
+    clock.set(now + LEFT_BEHIND_AFTER * 2)
+    summary = sweep()
+    assert summary["settled"] == 1 and summary["scheduled"] == 1
+    run = prefect.read_flow_run(run_id)
+    assert run.state.type == StateType.CANCELLED and "never started" in run.state.message
+    with transaction(app.engine) as session:
+        again = session.get(Timer, timer.id)
+    assert (again.status, again.mirrored) == ("pending", "scheduled") and again.flow_run_id != run_id

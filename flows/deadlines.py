@@ -7,7 +7,8 @@ from prefect.artifacts import create_table_artifact
 from prefect.client.orchestration import get_client
 
 from flows import runtime
-from flows.mirror import mirror_timers, open_actions_table, publish_alert_events, publish_events, settle_left_behind
+from flows.mirror import (mirror_timers, open_actions_table, publish_action_pages, publish_alert_events,
+                          publish_events, settle_left_behind)
 from mieux.deadlines import fire_all_due, seconds_to_next_timer
 
 STATUS_ARTIFACT = "mieux-open-actions"
@@ -39,6 +40,11 @@ def mirror_task() -> dict:
 @task(name="publish transitions, deadlines and alerts as events", retries=2, retry_delay_seconds=5)
 def events_task() -> int:
     return publish_events(runtime.current()) + publish_alert_events(runtime.current())
+
+
+@task(name="publish the pages of Actions that changed", retries=2, retry_delay_seconds=5)
+def pages_task() -> int:
+    return publish_action_pages(runtime.current())
 
 
 @task(name="publish status artifact")
@@ -78,8 +84,10 @@ def name_run(name: str) -> None:
 
 
 def did(summary: dict, labels: dict[str, str]) -> str:
-    """'2 fired, 3 scheduled' from a summary, or 'nothing to do'."""
-    return ", ".join(f"{summary[k]} {label}" for k, label in labels.items() if summary.get(k)) or "nothing to do"
+    """'2 fired, 3 scheduled, 1 page' from a summary, or 'nothing to do' (a plural label, `pages`,
+    loses its s for one)."""
+    return ", ".join(f"{summary[k]} {label[:-1] if summary[k] == 1 and label.endswith('s') else label}"
+                     for k, label in labels.items() if summary.get(k)) or "nothing to do"
 
 
 @flow(name="mieux-sweep", flow_run_name="sweep", log_prints=True)
@@ -89,11 +97,12 @@ def sweep(mirror: bool = True) -> dict:
     if mirror:
         summary |= mirror_task()
     summary["events"] = events_task()
+    summary["pages"] = pages_task()
     summary["status"] = status_task()
     get_run_logger().info("sweep: %s", summary)
     name_run("sweep · " + did(summary, {"fired": "fired", "coalesced": "folded in", "cancelled": "cancelled",
                                         "scheduled": "scheduled", "settled": "left behind cancelled",
-                                        "events": "events"})
+                                        "events": "events", "pages": "pages"})
              + (" · status updated" if summary["status"] else ""))
     return summary
 

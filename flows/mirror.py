@@ -215,6 +215,42 @@ def _about(alert: Alert, action: Action, key: str) -> list[dict]:
     return related
 
 
+def publish_action_pages(app: App, *, limit: int = 1000) -> int:
+    """Publish the page (a Markdown artifact keyed by reference) of every Action that changed since
+    the last call: a transition or edit of it or of its activities, an alert it owes, a message
+    sent about it. Alerts link to these pages."""
+    from prefect.artifacts import create_markdown_artifact
+
+    from mieux.pages import action_page
+    from notifications.templates import page_key
+
+    names = ("page-audit", "page-alert", "page-sent")
+    with reading(app.engine) as session:
+        audit, alert, sent = (session.get(Cursor, n) or Cursor(name=n, position=0) for n in names)
+        touched = session.exec(select(Audit.id, Audit.action_id).where(Audit.id > audit.position)
+                               .order_by(Audit.id).limit(limit)).all()
+        owed = session.exec(select(Alert.id, Alert.action_id).where(Alert.id > alert.position)
+                            .order_by(Alert.id).limit(limit)).all()
+        since = datetime.fromtimestamp(sent.position / 1e6, timezone.utc)
+        delivered = session.exec(select(Delivery.sent_at, Alert.action_id).join(Alert, Delivery.alert_id == Alert.id)
+                                 .where(Delivery.status == "sent", Delivery.sent_at > since)
+                                 .order_by(Delivery.sent_at).limit(limit)).all()
+        ids = {action_id for _, action_id in [*touched, *owed, *delivered]}
+        references = session.exec(select(Action.reference).where(Action.id.in_(ids))).all() if ids else []
+    now = app.clock.now()
+    for reference in sorted(references):
+        action = app.service.get(reference)
+        create_markdown_artifact(markdown=action_page(app.service, reference, now=now, zone=app.facility.zone),
+                                 key=page_key(reference), description=f"{reference} {action.name}: {action.state}")
+    with transaction(app.engine) as session:
+        for cursor, rows, position in ((audit, touched, lambda r: r[0]), (alert, owed, lambda r: r[0]),
+                                       (sent, delivered, lambda r: int(r[0].timestamp() * 1e6))):
+            if rows:
+                cursor.position = position(rows[-1])
+                session.merge(cursor)
+    return len(references)
+
+
 def installation_id(session) -> str:
     """This store's own id, made on first use (so copies of an empty store do not share one)."""
     setting = session.get(Setting, "installation_id")

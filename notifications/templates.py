@@ -189,14 +189,15 @@ TEXT = """{{ summary }}
 
 Next step: {{ next }}
 {% if link %}
-In Prefect: {{ link }}
+The Action in Prefect: {{ link }}
 {% endif %}
 -- {{ facility }} workflow engine"""
 
+# The link's text is its URL: the plain-text part that apprise derives from this HTML keeps it.
 HTML = """<html><body>
 <p>{{ summary }}</p>
 <p><strong>Next step:</strong> {{ next }}</p>
-{% if link %}<p><a href="{{ link }}">Open in Prefect</a></p>{% endif %}
+{% if link %}<p>The Action in Prefect: <a href="{{ link }}">{{ link }}</a></p>{% endif %}
 <p style="color:#666">{{ facility }} workflow engine</p>
 </body></html>"""
 
@@ -277,7 +278,7 @@ class Message:
 DIGEST_TEXT = """{% for m in messages %}- {{ m.title }}
   {{ m.summary }}
   Next step: {{ m.next }}{% if m.link %}
-  In Prefect: {{ m.link }}{% endif %}
+  The Action in Prefect: {{ m.link }}{% endif %}
 
 {% endfor %}-- {{ facility }} workflow engine"""
 
@@ -285,7 +286,7 @@ DIGEST_HTML = """<html><body>
 {% for m in messages %}<h3>{{ m.title }}</h3>
 <p>{{ m.summary }}</p>
 <p><strong>Next step:</strong> {{ m.next }}</p>
-{% if m.link %}<p><a href="{{ m.link }}">Open in Prefect</a></p>{% endif %}
+{% if m.link %}<p>The Action in Prefect: <a href="{{ m.link }}">{{ m.link }}</a></p>{% endif %}
 {% endfor %}<p style="color:#666">{{ facility }} workflow engine</p>
 </body></html>"""
 
@@ -331,6 +332,12 @@ def _activity_dates(data: dict) -> dict:
     return values
 
 
+def page_key(reference: str) -> str:
+    """The key of an Action's page in the Prefect UI, a Markdown artifact that the sweep keeps up to
+    date (keys allow lowercase letters, digits and dashes)."""
+    return f"mieux-action-{reference.lower()}"
+
+
 def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "MIEUX", ui_url: str | None = None,
            tolerant: bool = False) -> Message:
     """The message for an alert, for a reader holding `roles`, with times shown in `zone` (theirs).
@@ -354,9 +361,10 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "
         log.warning("alert %s of %s: %s; sent without it", kind, values["action"], error)
         words = {part: _template("tolerant", source).render(values) for part, source in parts.items()}
     link = None
-    if ui_url:
-        run = data.get("flow_run_id")
-        link = f"{ui_url.rstrip('/')}/runs/flow-run/{run}" if run else f"{ui_url.rstrip('/')}/runs"
+    if ui_url and data.get("reference"):  # the Action's own page; an activity's alert opens its Action's
+        link = f"{ui_url.rstrip('/')}/artifacts/key/{page_key(str(data['reference']).split('/')[0])}"
+    elif ui_url:
+        link = ui_url.rstrip("/")
     context = {**words, "link": link, "facility": facility}
     return Message(subject=f"[{facility}] {words['subject']}", text=_template("text", TEXT).render(context),
                    html=_template("html", HTML).render(context), title=words["subject"], summary=words["summary"],

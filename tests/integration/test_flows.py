@@ -170,6 +170,7 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     from prefect.artifacts import Artifact
 
     from flows.deadlines import STATUS_ARTIFACT, sweep
+    from notifications.templates import page_key
 
     clock.set(datetime(2018, 3, 2, 8, tzinfo=UTC))  # a reference no other test here uses
     reference = app.service.register(request(received_on=date(2018, 3, 2), name="Events II"), actor="ana").reference
@@ -180,8 +181,13 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     assert (again.result()["events"], again.result()["status"]) == (0, False)  # same table: no new version
     artifact = Artifact.get(STATUS_ARTIFACT)
     assert artifact is not None and reference in str(artifact.data) and "Action Fiche due" in str(artifact.data)
+    page = Artifact.get(page_key(reference)).data  # the Action's own page, which alerts link to
+    assert page.startswith(f"# {reference} Events II") and "**pre implementation** since" in page
+    assert f"| {reference} | Action Fiche due |" in page
+    assert "| `submit_fiche` | junior_project_officer, project_officer |" in page and "| accept | request |" in page
+    assert first.result()["pages"] == 1 and again.result()["pages"] == 0  # published again only when it changed
     names = [prefect.read_flow_run(s.state_details.flow_run_id).name for s in (first, again)]
-    assert names == ["sweep · 3 events · status updated", "sweep · nothing to do"]  # named by what they did
+    assert names == ["sweep · 3 events, 1 page · status updated", "sweep · nothing to do"]  # named by what they did
     clock.set(datetime(2018, 3, 30, 8, tzinfo=UTC))  # the fiche is overdue now: first, and marked
     sweep(mirror=False)
     rows = Artifact.get(STATUS_ARTIFACT).data

@@ -34,7 +34,8 @@ def test_a_new_request_is_emailed_to_its_officer_and_the_programme_manager(app, 
     assert mail.message["From"].endswith("mieux@mieux.example>") or "mieux@mieux.example" in mail.message["From"]
     assert "Check eligibility and accept, reject or forward it" in mail.part("plain")
     assert f"<p>A new request was registered as {reference} Ghana II." in mail.part("html")
-    assert 'href="http://127.0.0.1:4200/runs"' in mail.part("html")
+    page = f"http://127.0.0.1:4200/artifacts/key/mieux-action-{reference}"  # the Action's own page
+    assert f'href="{page}"' in mail.part("html") and f"The Action in Prefect: {page}" in mail.part("plain")
     posts = [body["text"] for path, body, _ in chat.posts if path == f"/hooks/{CHAT_TOKEN}"]
     assert len(posts) == 2 and all(f"New request: {reference} Ghana II" in p for p in posts)
     assert sorted(p.split()[0] for p in posts) == ["@ana", "@pieter"]

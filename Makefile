@@ -31,11 +31,14 @@ bench: $(STAMP)
 # pip is pinned first: the pip that venv ships (23.2) rejects hash-pinned requirements with
 # extras, such as prefect's sqlalchemy[asyncio]
 $(STAMP): requirements.lock pyproject.toml
+	@echo "setting up $(VENV) from requirements.lock (once; about a minute)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==25.3
+	@echo "installing the locked packages (hash-checked)..."
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+	@echo "$(VENV) is ready"
 
 ## lock: re-resolve requirements.lock from pyproject.toml (needs network; commit the result)
 lock:

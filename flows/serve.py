@@ -98,13 +98,15 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
                                settings.prefect_host, "--port", str(settings.prefect_port)], env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent)
     try:
-        deadline = time.monotonic() + timeout
-        while not prefect_healthy(api_url):
+        def up() -> bool:
             if server.poll() is not None:
                 raise RuntimeError(f"the Prefect server stopped on start; see {home / 'server.log'}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")
-            time.sleep(0.5)
+            return prefect_healthy(api_url)
+
+        started = wait_until(up, timeout=timeout, echo=echo,
+                             waiting=f"still starting the Prefect server (its log: {home / 'server.log'})")
+        if not started:
+            raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s")
         yield api_url
     finally:
         drain_prefect_workers()
@@ -115,6 +117,23 @@ def prefect_server(settings: Settings, *, echo: Echo, timeout: float = 180) -> I
             server.kill()
             server.wait()
         log.close()
+
+
+def wait_until(ready: Callable[[], bool], *, timeout: float, echo: Echo, waiting: str, every: float = 10,
+               poll: float = 0.5) -> bool:
+    """Poll `ready` until it is true (True) or `timeout` passes (False), saying `waiting`, with the
+    seconds so far, every `every` seconds: a long silent wait looks like a hang."""
+    start = time.monotonic()
+    told = start
+    while not ready():
+        now = time.monotonic()
+        if now - start > timeout:
+            return False
+        if now - told >= every:
+            echo(f"{waiting}: {now - start:.0f} s so far")
+            told = now
+        time.sleep(poll)
+    return True
 
 
 def drain_prefect_workers(timeout: float = 5) -> None:

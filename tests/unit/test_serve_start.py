@@ -1,4 +1,4 @@
-"""`mieux serve` keeps the Prefect API on this machine unless a credential guards it."""
+"""How `mieux serve` starts: the Prefect API stays on this machine unless a credential guards it; long waits say so."""
 import pytest
 
 from config.settings import Settings
@@ -39,3 +39,13 @@ def test_a_remote_prefect_api_needs_the_client_credential():
     assert exposure(Settings(), {"PREFECT_API_URL": "http://prefect.example.org:4200/api",
                                  "PREFECT_API_AUTH_STRING": "admin:s3cret"}) == {}
     assert exposure(Settings(), {"PREFECT_API_URL": "http://127.0.0.1:4300/api"}) == {}
+
+
+def test_a_long_wait_says_so_every_few_seconds_and_gives_up_at_its_timeout():
+    from flows.serve import wait_until
+
+    said, answers = [], iter([False] * 6 + [True])
+    assert wait_until(lambda: next(answers), timeout=10, echo=said.append, waiting="still starting", every=0.02,
+                      poll=0.01) is True
+    assert said and all(line.startswith("still starting: ") and line.endswith(" s so far") for line in said)
+    assert wait_until(lambda: False, timeout=0.05, echo=said.append, waiting="w", every=1, poll=0.01) is False

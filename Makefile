@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-lock
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo serve test faults bench lock clean
 
@@ -12,8 +13,9 @@ STAMP  := $(VENV)/.installed-from-lock
 demo: $(STAMP)
 	MIEUX_DATA_DIR=var/demo $(BIN)/mieux demo --reset
 
-## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes)
-test: $(STAMP)
+## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes, headless
+## Chromium; Debian's chromium package is installed first when missing)
+test: $(STAMP) $(CHROMIUM)
 	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest
 
 ## faults: the long fault campaigns (kills mid-round, fuzzed CLI input); `make test` runs a small sample
@@ -27,6 +29,12 @@ serve: $(STAMP)
 ## bench: the performance benchmarks; each prints its figures
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+$(CHROMIUM):
+	@echo "installing Debian's chromium for the browser tests (once)..."
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null \
+	  || { echo "could not install chromium: run 'apt-get install chromium' as root"; exit 1; }
 
 # pip is pinned first: the pip that venv ships (23.2) rejects hash-pinned requirements with
 # extras, such as prefect's sqlalchemy[asyncio]

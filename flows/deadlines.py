@@ -63,10 +63,18 @@ def status_task() -> bool:
         last = session.get(Setting, "status_artifact")
     if last is not None and last.value == digest:
         return False
+    from mieux.pages import markdown_table
+    from notifications.templates import page_key
+
     overdue = sum(r["next deadline"].startswith("OVERDUE") for r in rows)
-    create_table_artifact(key=STATUS_ARTIFACT, table=rows,
-                          description=f"{len(rows)} open Actions, {overdue} overdue (first): stage, time in stage, "
-                                      "next deadline")
+    headers = list(rows[0]) if rows else ["action"]
+    linked = [[f"[{r['action']}](/artifacts/key/{page_key(r['action'].split()[0])})",
+               *(f"**{v}**" if str(v).startswith("OVERDUE") else v for k, v in r.items() if k != "action")]
+              for r in rows]
+    create_table_artifact(  # the key's page in the UI shows the description: the table goes there too
+        key=STATUS_ARTIFACT, table=rows,
+        description="\n".join([f"**{len(rows)} open Actions, {overdue} overdue** (first); each opens its own page",
+                               "", *markdown_table(headers, linked)]))
     with transaction(app.engine) as session:  # after the call: no lock is held while Prefect answers
         session.merge(Setting(key="status_artifact", value=digest))
     return True

@@ -239,9 +239,13 @@ def publish_action_pages(app: App, *, limit: int = 1000) -> int:
         references = session.exec(select(Action.reference).where(Action.id.in_(ids))).all() if ids else []
     now = app.clock.now()
     for reference in sorted(references):
-        action = app.service.get(reference)
-        create_markdown_artifact(markdown=action_page(app.service, reference, now=now, zone=app.facility.zone),
-                                 key=page_key(reference), description=f"{reference} {action.name}: {action.state}")
+        # The UI's page for a key (where alerts link) shows the latest version's description, not its
+        # data: the page goes there; the data says which version it is.
+        page = action_page(app.service, reference, now=now, zone=app.facility.zone)
+        as_of = now.astimezone(app.facility.zone).strftime("%d %b %Y %H:%M %Z")
+        create_markdown_artifact(key=page_key(reference), description=page,
+                                 markdown=f"_The page of {reference} as of {as_of}, published by the sweep; the "
+                                          "latest is at the top of its key._")
     with transaction(app.engine) as session:
         for cursor, rows, position in ((audit, touched, lambda r: r[0]), (alert, owed, lambda r: r[0]),
                                        (sent, delivered, lambda r: int(r[0].timestamp() * 1e6))):

@@ -1,4 +1,5 @@
-"""An Action's own page, as Markdown: what admins open from an alert's link (a Prefect artifact).
+"""An Action's own page, as Markdown: what admins open from an alert's link (a Prefect artifact,
+whose key page in the UI shows it: see flows/mirror.py).
 
 It holds what `mieux action show` prints: the state and key facts, the activities, every deadline
 (pending ones first, overdue ones marked), the alerts and how each delivery went, the latest
@@ -19,7 +20,8 @@ def _cell(value) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _table(headers: list[str], rows: list[list]) -> list[str]:
+def markdown_table(headers: list[str], rows: list[list]) -> list[str]:
+    """A Markdown table's lines (cells escaped), or "none"."""
     if not rows:
         return ["_none_", ""]
     return [f"| {' | '.join(headers)} |", f"|{'---|' * len(headers)}",
@@ -43,25 +45,25 @@ def action_page(service: ActionService, reference: str, *, now: datetime, zone: 
              ["project officer", action.project_officer], ["focal point", action.focal_point],
              ["fiche submitted", when(action.fiche_submitted_at)], ["PSG decision on", action.psg_decision_on],
              ["PSG comments", action.psg_comments], ["closed on", action.closed_on], ["version", action.version]]
-    lines = [f"# {action.reference} {action.name}", "", *_table(["", ""], [f for f in facts if f[1] is not None])]
-    lines += ["## Activities", "", *_table(["activity", "state", "type", "title", "dates"], [
+    lines = [f"# {action.reference} {action.name}", "", *markdown_table(["", ""], [f for f in facts if f[1] is not None])]
+    lines += ["## Activities", "", *markdown_table(["activity", "state", "type", "title", "dates"], [
         [f"{reference}/{a.number}", a.state, a.type.replace("_", " "), a.title,
          " to ".join(str(d) for d in (a.start, a.end) if d) or "to be set"] for a in activities])]
     ordered = sorted(deadlines, key=lambda d: (d.status != "pending", d.due_at))
-    lines += ["## Deadlines", "", *_table(["of", "deadline", "due", "status"], [
+    lines += ["## Deadlines", "", *markdown_table(["of", "deadline", "due", "status"], [
         [keys.get((d.subject_kind, d.subject_id)), d.label, when(d.due_at),
          ("**OVERDUE**" if d.status == "pending" and d.due_at <= now else d.status)] for d in ordered])]
-    lines += ["## Alerts", "", *_table(["when", "alert", "to"], [
+    lines += ["## Alerts", "", *markdown_table(["when", "alert", "to"], [
         [when(a.created_at), a.kind, ", ".join(f"{d.person} by {d.channel}: {d.status}" for d in sent)
          or "not yet routed"] for a, sent in reversed(alerts)])]
     shown = history[-HISTORY_SHOWN:]
     lines += [f"## History (latest {len(shown)} of {len(history)}; all: `mieux action history {reference}`)", "",
-              *_table(["when", "subject", "trigger", "from", "to", "by", "via"], [
+              *markdown_table(["when", "subject", "trigger", "from", "to", "by", "via"], [
                   [when(e.at), keys.get((e.subject_kind, e.subject_id)), e.trigger, e.from_state, e.to_state,
                    e.actor, e.via] for e in reversed(shown)])]
     nexts = [[f"`{t}`", ", ".join(sorted({role for r in ACTION.rules_from(action.state, t) for role in r.roles}))]
              for t in ACTION.available(action.state)]
-    lines += ["## What can be done next", "", *(_table(["trigger", "who may"], nexts) if nexts else
+    lines += ["## What can be done next", "", *(markdown_table(["trigger", "who may"], nexts) if nexts else
                                                 ["Nothing: the Action is closed for good.", ""])]
     lines += [f"_As of {when(now)}. Fire a trigger with the fire-trigger deployment, or "
               f"`mieux action fire {reference} TRIGGER`._"]

@@ -3,7 +3,7 @@
 A benchmark is a script with a docstring (its first line says what it measures), a `main()` that
 builds a `Report`, times its sides with `interleaved` (or its own loop for whole processes), and
 ends with `report.done(figures)`. Every script takes `--quick`: the small sample the test suite
-runs (tests/test_bench_sample.py) so that benchmarks do not rot; the figures of a quick run say
+runs (tests/integration/test_bench_sample.py) so that benchmarks do not rot; the figures of a quick run say
 little. Benchmarks are not tests: a missed target is printed, not raised.
 
     report = Report("lifecycle_rate", __doc__, rounds=(5, 1), actions=(2_000, 100))
@@ -15,7 +15,9 @@ little. Benchmarks are not tests: a missed target is printed, not raised.
 import argparse
 import json
 import os
+import signal
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+MIEUX = str(Path(sys.executable).parent / "mieux")
 
 
 class Report:
@@ -96,3 +99,76 @@ def stopwatch(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+# -- `mieux serve` as a benchmark runs it -------------------------------------------------------
+def carrying(marker: str) -> list[int]:
+    """Live processes other than this one whose environment carries `marker` (this run's temp dir)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int(entry.name) != os.getpid() \
+                    and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z" \
+                    and marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except (OSError, IndexError):
+            continue
+    return found
+
+
+class Serve:
+    """`mieux serve` in its own session, its output in `log`; stop() stops it and all it started."""
+
+    def __init__(self, env: dict, log: Path, marker: str):
+        self.log, self.marker, self.started = log, marker, time.monotonic()
+        with log.open("wb") as out:
+            self.process = subprocess.Popen([MIEUX, "serve"], env=env, cwd=ROOT, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def alive(self) -> None:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"mieux serve exited {self.process.returncode}:\n{self.tail()}")
+
+    def wait_until(self, ready, timeout: float) -> float:
+        """Seconds from the start until `ready()`; raises if serve exits or `timeout` passes."""
+        while not ready():
+            self.alive()
+            if time.monotonic() - self.started > timeout:
+                raise RuntimeError(f"mieux serve not ready after {timeout:.0f} s:\n{self.tail()}")
+            time.sleep(0.25)
+        return time.monotonic() - self.started
+
+    def stop(self) -> str:
+        start, how = time.monotonic(), "had exited"
+        for sig, wait in ((signal.SIGINT, 30), (signal.SIGTERM, 15), (signal.SIGKILL, 10)):
+            if self.process.poll() is not None:
+                break
+            how = sig.name
+            if sig == signal.SIGKILL:
+                os.killpg(self.process.pid, sig)  # its own session: only what it started
+            else:
+                self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                continue
+        stopped = f"{how} -> exit {self.process.returncode} after {time.monotonic() - start:.1f} s"
+        give_up = time.monotonic() + 5
+        while carrying(self.marker) and time.monotonic() < give_up:
+            time.sleep(0.25)
+        left = carrying(self.marker)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for pid in carrying(self.marker):
+                try:
+                    os.kill(pid, sig)
+                except ProcessLookupError:
+                    pass
+            give_up = time.monotonic() + 10
+            while carrying(self.marker) and time.monotonic() < give_up:
+                time.sleep(0.25)
+        if still := carrying(self.marker):
+            raise RuntimeError(f"processes of this run still running after SIGKILL: {still}")
+        return f"stopped mieux serve: {stopped}; left behind and killed: {left or 'none'}"

@@ -1,4 +1,4 @@
-"""Generate valid portfolio CSVs for the benchmarks (shared by import_portfolio.py and cli_startup.py).
+"""Generate valid portfolio CSVs for the benchmarks (import_portfolio.py, cli_startup.py, sqlite_locks.py).
 
 Every row passes domain.portfolio.read_portfolio:
 - references YEAR-SEQ, unique, the year of receipt, sequences of 2 to 4 digits (01 .. 9999),
@@ -14,26 +14,19 @@ Deterministic for a given seed and `today`.
 import csv
 import os
 import random
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-# This folder holds bench/transitions.py, which would shadow the `transitions` library the state
-# machine imports: keep the folder last on the path (portfolio_gen is still importable) and the repo first.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
+from harness import ROOT  # and the repository root on sys.path
 
-from config.facility import load_facility  # noqa: E402
-from config.settings import DEFAULT_FACILITY  # noqa: E402
-from domain.model import EU_MEMBER_STATES, OPEN_REQUESTER_TYPES_SINCE, RequesterType, Theme  # noqa: E402
-from domain.portfolio import HEADER  # noqa: E402
-from states.action import TERMINAL, WORKING  # noqa: E402
+from config.facility import load_facility
+from config.settings import DEFAULT_FACILITY
+from domain.model import EU_MEMBER_STATES, OPEN_REQUESTER_TYPES_SINCE, RequesterType, Theme
+from domain.portfolio import HEADER
+from states.action import TERMINAL, WORKING
 
 FIRST_YEAR, LAST_YEAR = 2009, 2026
 MAX_SEQUENCE = 9999  # the reference regex allows 2 to 4 digits
-
-
 PYTHON = ROOT / ".venv" / "bin" / "python"
 MIEUX = ROOT / ".venv" / "bin" / "mieux"
 

@@ -1,21 +1,22 @@
 """SQLite locking: reads do not queue behind a writer; a transition holds the write lock briefly.
 
-Two figures, on a store of 1,000 imported Actions (bench/portfolio_gen.py):
+Two figures, on a store of 1,000 imported Actions (bench/portfolio_gen.py, `mieux init` and
+`mieux portfolio import` in a fresh MIEUX_DATA_DIR, not timed):
 
 1. `mieux action list` as a whole process, alone and while another connection holds the write
-   lock for 3 s (BEGIN IMMEDIATE and an uncommitted UPDATE). Target: behind the writer within
-   1.5x of alone (before the fix it waited for the writer: 3.3 s against 0.6 s).
+   lock for 3 s (BEGIN IMMEDIATE and an uncommitted UPDATE), alternating, after 2 warm-ups.
+   Target: behind the writer within 1.5x of alone (before the fix it waited for the writer: 3.3 s
+   against 0.6 s).
 2. How long a `mieux action fire` process holds the write lock: from BEGIN IMMEDIATE to COMMIT of
    its write transaction, measured with SQLAlchemy events inside a fresh CLI process running the
-   real command (suspend and resume alternately, each on its own Action). Target: under 30 ms
-   median (before the fix the deadline policy and holiday calendar loaded inside it: 110-180 ms).
+   real command (suspend and resume in turn, each pair on its own Action in implementation).
+   Target: under 30 ms median (before the fix the deadline policy and holiday calendar loaded
+   inside it: 110-180 ms).
 
-    .venv/bin/python bench/sqlite_locks.py [--runs 7]
+    .venv/bin/python bench/sqlite_locks.py [--runs 7] [--actions 1000] [--writer 3] [--quick]
 """
-import argparse
 import json
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,14 +24,11 @@ import threading
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
+from harness import ROOT, Report, interleaved, spread, stopwatch
 
-import portfolio_gen  # noqa: E402
+import portfolio_gen
 
 LIST_RATIO, HOLD_MS = 1.5, 30.0
-WRITER_SECONDS = 3.0
 
 # Runs the real `mieux` command in this process and prints how long each write transaction held
 # the lock (BEGIN IMMEDIATE issued -> COMMIT about to be sent), as one JSON line on stderr.
@@ -61,12 +59,12 @@ finally:
 """
 
 
-def timed(command: list[str], env: dict) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def run(command: list[str], env: dict, *, capture: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr[-2000:]}")
-    return time.perf_counter() - start
+        raise RuntimeError(f"{' '.join(command[:4])} ... exited {done.returncode}: {done.stderr[-2000:]}")
+    return done
 
 
 def hold_writer(db: Path, seconds: float, started: threading.Event) -> None:
@@ -80,55 +78,62 @@ def hold_writer(db: Path, seconds: float, started: threading.Event) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
-    args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="mieux-bench-locks-"))
-    env = portfolio_gen.cli_env(work / "data", work / "pycache") | {"MIEUX_ACTOR": "ana"}
-    mieux = [str(portfolio_gen.MIEUX)]
-    subprocess.run([*mieux, "init"], env=env, check=True, capture_output=True)
-    csv = portfolio_gen.write_csv(work / "portfolio.csv", 1000)
-    subprocess.run([*mieux, "portfolio", "import", str(csv), "--as", "pieter"], env=env, check=True,
-                   capture_output=True)
-    db = work / "data" / "mieux.db"
-    listing = [*mieux, "action", "list"]
-    for _ in range(2):
-        timed(listing, env)  # warm the bytecode cache
+    report = Report("sqlite_locks", __doc__, runs=(7, 1, "listings of each kind, and fired Actions"),
+                    actions=(1_000, 100, "Actions in the store"),
+                    writer=(3.0, 1.5, "seconds the writer holds the lock"))
+    args = report.args
+    with tempfile.TemporaryDirectory(prefix="mieux-bench-locks-") as tmp:
+        tmp = Path(tmp)
+        env = portfolio_gen.cli_env(tmp / "data", tmp / "pycache") | {"MIEUX_ACTOR": "ana"}
+        mieux = str(portfolio_gen.MIEUX)
+        run([mieux, "init"], env)
+        run([mieux, "portfolio", "import", str(portfolio_gen.write_csv(tmp / "portfolio.csv", args.actions)),
+             "--as", "pieter"], env)
+        listing = [mieux, "action", "list"]
+        for _ in range(2):
+            run(listing, env)  # warm the bytecode cache
 
-    alone, behind = [], []
-    for _ in range(args.runs):
-        alone.append(timed(listing, env))
-        started = threading.Event()
-        writer = threading.Thread(target=hold_writer, args=(db, WRITER_SECONDS, started))
-        writer.start()
-        started.wait()
-        behind.append(timed(listing, env))
-        writer.join()
+        def behind_writer() -> float:
+            started = threading.Event()
+            writer = threading.Thread(target=hold_writer, args=(tmp / "data" / "mieux.db", args.writer, started))
+            writer.start()
+            started.wait()
+            seconds = stopwatch(lambda: run(listing, env, capture=False))
+            writer.join()
+            return seconds
 
-    refs = json.loads(subprocess.run([*mieux, "action", "list", "--state", "implementation", "--json"], env=env,
-                                     check=True, capture_output=True, text=True).stdout)
-    held = []
-    for n in range(args.runs):
-        ref = refs[n]["reference"]
-        for trigger in ("suspend", "resume"):
-            done = subprocess.run([str(portfolio_gen.PYTHON), "-c", PROBE, "action", "fire", ref, trigger,
-                                   "--reason", "benchmark"], env=env, cwd=ROOT, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise RuntimeError(f"fire {trigger} exited {done.returncode}: {done.stderr[-2000:]}")
-            held += json.loads(done.stderr.strip().splitlines()[-1])["held_ms"]
+        def listing_alone() -> float:
+            return stopwatch(lambda: run(listing, env, capture=False))
 
-    a, b = statistics.median(alone), statistics.median(behind)
-    h = statistics.median(held)
-    print(f"mieux action list over 1,000 Actions: alone median {a * 1000:.0f} ms; behind a {WRITER_SECONDS:.0f} s "
-          f"writer median {b * 1000:.0f} ms (max {max(behind) * 1000:.0f} ms), ratio {b / a:.2f} "
-          f"(target within {LIST_RATIO}x)")
-    print(f"write lock held by a fresh `mieux action fire` process: median {h:.1f} ms, max {max(held):.1f} ms over "
-          f"{len(held)} transitions (target median under {HOLD_MS:.0f} ms)")
-    met = b / a <= LIST_RATIO and h < HOLD_MS
-    print(json.dumps({"list_alone_ms": round(a * 1000), "list_behind_writer_ms": round(b * 1000),
-                      "list_ratio": round(b / a, 2), "fire_lock_held_median_ms": round(h, 1),
-                      "fire_lock_held_max_ms": round(max(held), 1), "met": met}))
-    return 0
+        lists = interleaved({"alone": listing_alone, "behind": behind_writer}, args.runs, warmups=0)
+
+        refs = json.loads(run([*listing, "--state", "implementation", "--json"], env).stdout)
+        if len(refs) < args.runs:
+            raise RuntimeError(f"only {len(refs)} Actions in implementation, {args.runs} needed")
+        held = []
+        for action in refs[:args.runs]:
+            for trigger in ("suspend", "resume"):
+                done = run([str(portfolio_gen.PYTHON), "-c", PROBE, "action", "fire", action["reference"], trigger,
+                            "--reason", "benchmark"], env)
+                held += json.loads(done.stderr.strip().splitlines()[-1])["held_ms"]
+
+    alone, behind, hold = spread(lists["alone"]), spread(lists["behind"]), spread(held)
+    ratio = behind["median"] / alone["median"]
+    for label, f in ((f"`mieux action list` over {args.actions:,} Actions, alone", alone),
+                     (f"`mieux action list` behind a {args.writer:.1f} s writer", behind)):
+        report.line(f"{label + ':':56} median {f['median'] * 1e3:6.0f} ms (max {f['max'] * 1e3:.0f} ms)")
+    report.line(f"{'listing behind the writer against alone (medians):':56} {ratio:.2f}x")
+    report.line(f"{'write lock held by a fresh `mieux action fire` process:':56} median {hold['median']:6.1f} ms "
+                f"(max {hold['max']:.1f} ms over {hold['n']} transitions)")
+    report.target(f"listing behind a writer within {LIST_RATIO}x of alone", met=ratio <= LIST_RATIO,
+                  detail=f"{ratio:.2f}x")
+    report.target(f"`mieux action fire` holds the write lock under {HOLD_MS:.0f} ms (median)",
+                  met=hold["median"] < HOLD_MS, detail=f"{hold['median']:.1f} ms")
+    return report.done({"actions": args.actions, "runs": args.runs, "writer_s": args.writer,
+                        "list_alone_ms": round(alone["median"] * 1e3),
+                        "list_behind_writer_ms": round(behind["median"] * 1e3),
+                        "list_ratio": round(ratio, 2), "fire_lock_held_median_ms": round(hold["median"], 1),
+                        "fire_lock_held_max_ms": round(hold["max"], 1)})
 
 
 if __name__ == "__main__":

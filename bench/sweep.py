@@ -23,21 +23,13 @@ sweep at `now` that fires the 1,000 (the figure the target is about: a long-runn
 has a warm engine), then a second sweep right after (nothing due). Also: the timer run's own path
 (fire_due for one deadline), EXPLAIN QUERY PLAN of the due-timer query exactly as fire_due sends
 it (captured from the engine), and at the large size the sweep with 10 and 100 due instead of
-1,000, to show the cost follows the number due. cProfile of one sweep if the target is missed
-(or with --profile).
+1,000 (median of 3 copies each), to show the cost follows the number due.
 
-    .venv/bin/python bench/sweep.py [--sizes 100000,1000000] [--due 1000] [--copies 5] [--profile]
+    .venv/bin/python bench/sweep.py [--sizes 100000,1000000] [--due 1000] [--copies 5] [--quick]
 """
-import argparse
-import cProfile
-import io
-import json
-import os
-import pstats
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -45,22 +37,19 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-# bench/transitions.py would shadow the `transitions` library: keep this folder last on the path.
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() not in (BENCH, ROOT)] + [str(BENCH)]
+from harness import Report, spread
 
-from sqlalchemy import event  # noqa: E402
+from sqlalchemy import event
 
-from config.facility import load_facility  # noqa: E402
-from config.policy import DEFAULT_DEADLINES, load_policy  # noqa: E402
-from config.settings import DEFAULT_FACILITY  # noqa: E402
-from domain.clock import FixedClock  # noqa: E402
-from mieux.deadlines import fire_due  # noqa: E402
-from states.action import ACTION  # noqa: E402
-from store.db import make_engine, transaction  # noqa: E402
-from store.migrate import upgrade  # noqa: E402
-from store.tables import Action, Deadline, Timer  # noqa: E402
+from config.facility import load_facility
+from config.policy import DEFAULT_DEADLINES, load_policy
+from config.settings import DEFAULT_FACILITY
+from domain.clock import FixedClock
+from mieux.deadlines import fire_due
+from mieux.subjects import ANCHORS, MACHINES
+from store.db import make_engine, transaction
+from store.migrate import upgrade
+from store.tables import Action, Deadline, Timer
 
 TARGET_S = 1.0
 TARGET_RATIO = 2.0  # 10x the rows stored may cost at most 2x: "grows with the number due, not stored"
@@ -88,12 +77,12 @@ def check_time_format(tmp: Path) -> str:
                         state=STATE, state_since=moments[0], created_at=moments[0], updated_at=moments[0])
         session.add(action)
         session.flush()
-        deadline = Deadline(action_id=action.id, kind=KIND, label=LABEL, process=PROCESS, due_at=moments[1],
-                            started_at=moments[0])
+        deadline = Deadline(action_id=action.id, subject_id=action.id, kind=KIND, label=LABEL, process=PROCESS,
+                            due_at=moments[1], started_at=moments[0])
         session.add(deadline)
         session.flush()
-        session.add_all([Timer(deadline_id=deadline.id, action_id=action.id, point="due", fire_at=m,
-                               tell=["project_officer"]) for m in moments])
+        session.add_all([Timer(deadline_id=deadline.id, action_id=action.id, subject_id=action.id, point="due",
+                               fire_at=m, tell=["project_officer"]) for m in moments])
     engine.dispose()
     with sqlite3.connect(path) as conn:
         raw = [r[0] for r in conn.execute("SELECT fire_at FROM timer ORDER BY id")]
@@ -156,8 +145,8 @@ def build(path: Path, timer_rows: int, due: int, seed: int = 7) -> dict:
     conn.execute("PRAGMA cache_size=-262144")  # 256 MB for the load only
     conn.execute("BEGIN")
     conn.executemany(f"INSERT INTO action VALUES ({', '.join('?' * 27)})", actions())
-    conn.executemany("INSERT INTO deadline (id, action_id, kind, label, process, due_at, status, started_at, subject_id) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*d, d[1]) for d in deadline_rows])
+    conn.executemany("INSERT INTO deadline (id, action_id, kind, label, process, due_at, status, started_at, "
+                     "subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*d, d[1]) for d in deadline_rows])
     conn.executemany("INSERT INTO timer (deadline_id, action_id, point, seq, fire_at, tell, status, fired_at, "
                      "flow_run_id, mirrored, subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      [(*t, t[1]) for t in timer_rows_out])
@@ -273,135 +262,82 @@ def query_plan(master: Path, statement: tuple[str, tuple]) -> list[str]:
         return [row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
 
 
-def profile_sweep(master: Path, tmp: Path, ctx: dict) -> str:
-    path = fresh_copy(master, tmp)
-    engine = make_engine(f"sqlite:///{path}")
-    fire_due(engine, clock=FixedClock(NOW - timedelta(days=3650)), **ctx)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    fire_due(engine, clock=FixedClock(NOW), **ctx)
-    profiler.disable()
-    engine.dispose()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(35)
-    stats.sort_stats("tottime").print_stats(25)
-    return out.getvalue()
+def ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f} ms"
 
 
-def med(values: list[float]) -> float:
-    return statistics.median(values)
+def measure(report: Report, master: Path, tmp: Path, ctx: dict, size: int, largest: bool) -> dict:
+    """The figures of one store size (see the module doc), printed as they come."""
+    args = report.args
+    facts = build(master, size, args.due)
+    report.line(f"\nstore of {size:,} timer rows: {facts['actions']:,} Actions, {facts['deadlines']:,} deadlines, "
+                f"{facts['timers']:,} timers ({facts['pending_due']:,} pending and due, {facts['pending_future']:,} "
+                f"pending in the future, {facts['fired_before']:,} reminders fired earlier); {facts['file_mb']} MB")
+    statements: list = []
+    runs = [one_run(master, tmp, ctx, args.due, facts["fired_before"], capture=statements if n == 0 else None)
+            for n in range(args.copies)]
+    single_statements: list = []
+    single = spread([single_deadline_run(master, tmp, ctx, single_statements) for _ in range(3)])
+    first, second, cold = (spread([r[k] for r in runs]) for k in ("first", "second", "cold_empty"))
+    report.line(f"{f'sweep firing {args.due} due:':58} median {ms(first['median'])} over {args.copies} fresh copies "
+                f"(min {ms(first['min'])}, max {ms(first['max'])}); fired {runs[0]['fired']}, coalesced "
+                f"{runs[0]['coalesced']}, {runs[0]['alerts']} Alert rows")
+    report.line(f"{'second sweep right after (nothing due):':58} median {ms(second['median'])}")
+    report.line(f"{'new engine, first sweep, nothing due (connect, compile):':58} median {ms(cold['median'])}")
+    report.line(f"{'timer run path, fire_due for one deadline (warm):':58} median {ms(single['median'])}")
+    sweep_sql = [st for st in statements if "IN (" not in st[0]][-1]
+    plans = {"sweep": query_plan(master, sweep_sql), "single_deadline": query_plan(master, single_statements[-1])}
+    report.line("EXPLAIN QUERY PLAN of fire_due's query as sent: " + " | ".join(plans["sweep"]))
+    report.line("EXPLAIN QUERY PLAN of the one-deadline query:    " + " | ".join(plans["single_deadline"]))
+    row = {"timer_rows": size, "actions": facts["actions"], "deadlines": facts["deadlines"], "due": args.due,
+           "fired": runs[0]["fired"], "first_s": first["median"], "first_runs": [round(r["first"], 4) for r in runs],
+           "second_s": second["median"], "cold_empty_s": cold["median"], "single_deadline_s": single["median"],
+           "uses_ix_timer_due": any("ix_timer_due" in line for line in plans["sweep"]), "plans": plans}
+    if largest:  # the same store with fewer due: the cost follows the number due
+        by_due = {}
+        for keep in (k for k in (10, 100) if k < args.due):
+            variant = fresh_copy(master, tmp, f"variant-{keep}.db")
+            push_future(variant, keep)
+            by_due[keep] = spread([one_run(variant, tmp, ctx, keep, facts["fired_before"])["first"]
+                                   for _ in range(3)])["median"]
+            variant.unlink()
+        by_due[args.due] = first["median"]
+        row["by_due_s"] = {str(k): round(v, 4) for k, v in sorted(by_due.items())}
+        report.line(f"cost by number due at {size:,} timer rows: "
+                    + ", ".join(f"{k} due {ms(v)} ({v / k * 1e3:.3f} ms each)" for k, v in sorted(by_due.items())))
+    master.unlink()  # keep the disk use down before the next size
+    return row
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000", help="timer rows per store, comma-separated")
-    parser.add_argument("--due", type=int, default=1_000, help="timers due (on as many deadlines)")
-    parser.add_argument("--copies", type=int, default=5, help="fresh copies of each store timed")
-    parser.add_argument("--profile", action="store_true", help="profile one sweep even if the target is met")
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    load_start = os.getloadavg()[0]
+    report = Report("sweep", __doc__, sizes=("100000,1000000", "1000,10000", "timer rows per store, comma-separated"),
+                    due=(1_000, 20, "timers due, on as many deadlines"),
+                    copies=(5, 1, "fresh copies of each store timed"))
+    sizes = sorted(int(s) for s in report.args.sizes.split(","))
     facility = load_facility(DEFAULT_FACILITY)
-    ctx = {"policy": load_policy(DEFAULT_DEADLINES, machine=ACTION, facility=facility), "facility": facility}
-    print(f"sweep benchmark: SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, load average {load_start:.2f}; "
-          f"now = {NOW.isoformat()}")
-    print("'deadline rows' counted as TIMER rows: each deadline has 2 timers (reminder + due), "
-          f"{DEADLINES_PER_ACTION} deadlines per Action; {args.due} pending timers due, on {args.due} different deadlines")
+    ctx = {"policy": load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility),
+           "facility": facility}
+    report.line(f"SQLite {sqlite3.sqlite_version}; now = {NOW.isoformat()}; 'deadline rows' counted as TIMER rows: "
+                f"2 a deadline (reminder + due), {DEADLINES_PER_ACTION} deadlines an Action")
+    with tempfile.TemporaryDirectory(prefix="mieux-bench-sweep-") as tmp:
+        tmp = Path(tmp)
+        report.line(f"datetime format: the ORM writes e.g. {check_time_format(tmp)!r}; the bulk load writes the same")
+        results = {size: measure(report, tmp / f"store-{size}.db", tmp, ctx, size, size == sizes[-1]) for size in sizes}
 
-    results: dict[int, dict] = {}
-    plans: dict[str, list[str]] = {}
-    profile_text = None
-    with tempfile.TemporaryDirectory(prefix="mieux-bench-sweep-") as tmp_name:
-        tmp = Path(tmp_name)
-        sample = check_time_format(tmp)
-        print(f"datetime format: the ORM writes e.g. {sample!r} (UTC, no offset); the bulk load writes the same")
-        for size in sizes:
-            master = tmp / f"store-{size}.db"
-            t0 = time.perf_counter()
-            facts = build(master, size, args.due)
-            print(f"\n-- store of {size:,} timer rows: {facts['actions']:,} Actions, {facts['deadlines']:,} deadlines, "
-                  f"{facts['timers']:,} timers ({facts['pending_due']:,} pending and due, {facts['pending_future']:,} "
-                  f"pending in the future, {facts['fired_before']:,} reminders fired earlier); {facts['file_mb']} MB; "
-                  f"built in {time.perf_counter() - t0:.1f} s (not timed) --")
-            runs, statements = [], []
-            for n in range(args.copies):
-                runs.append(one_run(master, tmp, ctx, args.due, facts["fired_before"],
-                                    capture=statements if n == 0 else None))
-            single_stmts: list = []
-            single = [single_deadline_run(master, tmp, ctx, single_stmts) for _ in range(3)]
-            row = {"timer_rows": size, "actions": facts["actions"], "deadlines": facts["deadlines"],
-                   "due": args.due, "fired": runs[0]["fired"], "coalesced": runs[0]["coalesced"],
-                   "alerts": runs[0]["alerts"],
-                   "first_s": med([r["first"] for r in runs]), "first_runs": [round(r["first"], 4) for r in runs],
-                   "second_s": med([r["second"] for r in runs]), "cold_empty_s": med([r["cold_empty"] for r in runs]),
-                   "single_deadline_s": med(single)}
-            results[size] = row
-            print(f"sweep firing {args.due} due: median {row['first_s'] * 1e3:.1f} ms over {args.copies} fresh copies "
-                  f"(runs: {', '.join(f'{r * 1e3:.1f}' for r in row['first_runs'])} ms); fired {row['fired']} deadlines, "
-                  f"coalesced {row['coalesced']}, {row['alerts']} Alert rows written")
-            print(f"second sweep right after (nothing due): median {row['second_s'] * 1e3:.2f} ms")
-            print(f"new engine's first sweep, nothing due (connect, pragmas, SQL compile): "
-                  f"median {row['cold_empty_s'] * 1e3:.1f} ms")
-            print(f"timer run's path, fire_due for one due deadline (warm engine): median {row['single_deadline_s'] * 1e3:.2f} ms")
-            if statements:
-                sweep_sql = [s for s in statements if "IN (" not in s[0]]
-                plan = query_plan(master, sweep_sql[-1])
-                plans[f"sweep_{size}"] = plan
-                print("EXPLAIN QUERY PLAN of fire_due's query (as sent):")
-                print("  " + " ".join(sweep_sql[-1][0].split())[:400])
-                for line in plan:
-                    print(f"    {line}")
-                print(f"  uses ix_timer_due: {'yes' if any('ix_timer_due' in p for p in plan) else 'NO'}")
-            if single_stmts:
-                plan = query_plan(master, single_stmts[-1])
-                plans[f"single_{size}"] = plan
-                print("EXPLAIN QUERY PLAN of the one-deadline query (timer run): " + " | ".join(plan))
-            if size == max(sizes):
-                scaling = {}
-                for keep in (10, 100):
-                    if keep >= args.due:
-                        continue
-                    variant = fresh_copy(master, tmp, f"variant-{keep}.db")
-                    push_future(variant, keep)
-                    times = [one_run(variant, tmp, ctx, keep, facts["fired_before"])["first"] for _ in range(3)]
-                    scaling[keep] = med(times)
-                    variant.unlink()
-                scaling[args.due] = row["first_s"]
-                row["by_due_s"] = {str(k): round(v, 4) for k, v in sorted(scaling.items())}
-                print(f"cost by number due, at {size:,} timer rows (median of 3; {args.due} from above): "
-                      + ", ".join(f"{k} due {v * 1e3:.1f} ms ({v / k * 1e3:.3f} ms each)"
-                                  for k, v in sorted(scaling.items())))
-            if size == max(sizes) and (args.profile or row["first_s"] >= TARGET_S):
-                profile_text = profile_sweep(master, tmp, ctx)
-            master.unlink()  # keep the disk use down before the next size
-
-    small, large = results[min(sizes)], results[max(sizes)]
+    small, large = results[sizes[0]], results[sizes[-1]]
     ratio = large["first_s"] / small["first_s"]
-    stored_ratio = large["timer_rows"] / small["timer_rows"]
-    met_time = large["first_s"] < TARGET_S
-    met_scaling = ratio < TARGET_RATIO if len(sizes) > 1 else None
-    met = met_time and (met_scaling is not False)
-    print(f"\nmachine: load average {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at end")
-    print(f"sweep firing {args.due} due: {small['first_s'] * 1e3:.1f} ms at {small['timer_rows']:,} timer rows, "
-          f"{large['first_s'] * 1e3:.1f} ms at {large['timer_rows']:,} -> ratio {ratio:.2f} for {stored_ratio:.0f}x the rows")
-    print(f"second sweep (nothing due): {small['second_s'] * 1e3:.2f} ms at {small['timer_rows']:,}, "
-          f"{large['second_s'] * 1e3:.2f} ms at {large['timer_rows']:,}")
-    print(f"target: finding and firing {args.due} due among {large['timer_rows']:,} timer rows "
-          f"({large['actions']:,} Actions) under {TARGET_S:.0f} s -> {'MET' if met_time else 'MISSED'} "
-          f"({large['first_s'] * 1e3:.1f} ms)")
-    if met_scaling is not None:
-        print(f"target: cost grows with the number due, not stored (ratio < {TARGET_RATIO} for {stored_ratio:.0f}x rows) "
-              f"-> {'MET' if met_scaling else 'MISSED'} (ratio {ratio:.2f})")
-    if profile_text:
-        print("\n-- cProfile of one sweep firing the due timers at the large size --")
-        print(profile_text)
-    print(json.dumps({"benchmark": "sweep", "timer_rows_meaning": "timer rows; 2 per deadline",
-                      "sizes": {str(k): {kk: (round(vv, 5) if isinstance(vv, float) else vv) for kk, vv in v.items()}
-                                for k, v in results.items()},
-                      "ratio_large_small": round(ratio, 3), "plans": plans, "target_s": TARGET_S,
-                      "target_ratio": TARGET_RATIO, "met_time": met_time, "met_scaling": met_scaling, "met": met}))
-    return 0
+    rows_ratio = large["timer_rows"] / small["timer_rows"]
+    report.line(f"\nsweep firing {report.args.due} due: {ms(small['first_s'])} at {small['timer_rows']:,} timer rows, "
+                f"{ms(large['first_s'])} at {large['timer_rows']:,}: {ratio:.2f}x for {rows_ratio:.0f}x the rows")
+    report.target(f"firing {report.args.due:,} due among {large['timer_rows']:,} timer rows under {TARGET_S:.0f} s",
+                  met=large["first_s"] < TARGET_S, detail=ms(large["first_s"]))
+    if len(sizes) > 1:
+        report.target(f"the cost grows with the number due, not stored (< {TARGET_RATIO}x for {rows_ratio:.0f}x rows)",
+                      met=ratio < TARGET_RATIO, detail=f"{ratio:.2f}x")
+    return report.done({"timer_rows_meaning": "timer rows; 2 per deadline", "ratio_large_small": round(ratio, 3),
+                        "sizes": {str(k): {kk: round(vv, 5) if isinstance(vv, float) else vv for kk, vv in v.items()}
+                                  for k, v in results.items()},
+                        "target_s": TARGET_S, "target_ratio": TARGET_RATIO})
 
 
 if __name__ == "__main__":

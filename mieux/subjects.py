@@ -77,23 +77,26 @@ REFERENCE = re.compile(r"^\d{4}-\d{2,4}$")
 # Built once: building a statement costs more than running it (bench/lifecycle_rate.py).
 # What a write locks and changes is read with Core and written back by store.rows.save.
 _ACTION = select(Action).where(Action.reference == bindparam("reference"))
-_ACTION_FOR_UPDATE = select(Action.__table__).where(Action.reference == bindparam("reference")).with_for_update()
+_ACTION_FOR_UPDATE = rows.Prepared(select(Action.__table__).where(Action.reference == bindparam("reference"))
+                                   .with_for_update())
 _ACTIVITIES = select(Activity).where(Activity.action_id == bindparam("action_id")).order_by(Activity.number)
 _ACTIVITY = select(Activity).where(Activity.action_id == bindparam("action_id"), Activity.number == bindparam("number"))
 _activity, _action = Activity.__table__, Action.__table__
-_ACTIVITY_AND_ACTION = (select(_activity, _action).join_from(_activity, _action, _activity.c.action_id == _action.c.id)
-                        .where(_action.c.reference == bindparam("reference"), _activity.c.number == bindparam("number"))
-                        .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).with_for_update(of=_activity))
+_ACTIVITY_AND_ACTION = rows.Prepared(
+    select(_activity, _action).join_from(_activity, _action, _activity.c.action_id == _action.c.id)
+    .where(_action.c.reference == bindparam("reference"), _activity.c.number == bindparam("number"))
+    .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).with_for_update(of=_activity))
+_ACTIVITY_COLUMNS, _ACTION_COLUMNS = [c.key for c in _activity.columns], [c.key for c in _action.columns]
 
 
-def _locked(session: Session, model, statement, params: dict):
-    """The row a write will change, locked where the store locks rows, as a model instance."""
-    found = session.connection().execute(statement, params).first()
-    return None if found is None else rows.loaded(model, found._mapping)
+def _locked_action(session: Session, reference: str) -> Action | None:
+    """The Action a write will change, locked where the store locks rows, in no session."""
+    found = _ACTION_FOR_UPDATE.tuples(session, {"reference": reference})
+    return rows.loaded(Action, dict(zip(_ACTION_COLUMNS, found[0]))) if found else None
 
 
 def find_action(session: Session, reference: str, *, for_update: bool = False) -> Action:
-    action = (_locked(session, Action, _ACTION_FOR_UPDATE, {"reference": reference}) if for_update
+    action = (_locked_action(session, reference) if for_update
               else session.execute(_ACTION, {"reference": reference}).scalar())
     if action is None:
         shape = "" if REFERENCE.match(reference) else ": a reference is the year of receipt and a number, like 2026-07"
@@ -123,10 +126,11 @@ def find_activity(session: Session, key: str, *, for_update: bool = False) -> Ac
         raise InvalidInput(f"{key!r} is not an activity: name it by its Action and number, like 2026-07/3")
     reference, number = found.group(1), int(found.group(2))
     if for_update:  # the write path: one statement for both rows
-        both = session.connection().execute(_ACTIVITY_AND_ACTION, {"reference": reference, "number": number}).first()
-        if both is not None:
-            activity = rows.loaded(Activity, {c.key: both._mapping[c] for c in _activity.columns})
-            action = rows.loaded(Action, {c.key: both._mapping[c] for c in _action.columns}, session=session)
+        found_rows = _ACTIVITY_AND_ACTION.tuples(session, {"reference": reference, "number": number})
+        if found_rows:
+            values, split = found_rows[0], len(_ACTIVITY_COLUMNS)
+            activity = rows.loaded(Activity, dict(zip(_ACTIVITY_COLUMNS, values[:split])))
+            action = rows.loaded(Action, dict(zip(_ACTION_COLUMNS, values[split:])), session=session)
             # The session's identity map holds rows weakly: keep the Action for the rest of this unit
             # of work, so the view, the key and the effects find it there instead of loading it again.
             session.info.setdefault("kept", []).append(action)

@@ -44,7 +44,9 @@ READ_ONLY = "mieux_read_only"  # an execution option: this transaction only read
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+    # on the DBAPI connection itself: SQLAlchemy's statement machinery would double the cost of a begin
+    conn.connection.driver_connection.execute("BEGIN" if conn.get_execution_options().get(READ_ONLY)
+                                              else "BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -74,10 +74,14 @@ class Prepared:
 
     def all(self, session: Session, values: dict) -> list:
         """The rows a SELECT returns, each a named tuple of its columns' typed values."""
+        row = self._by_dialect.get(_driver(session)[0].name) or self._compile(_driver(session)[0])
+        return [row.row(*values) for values in self.tuples(session, values)]
+
+    def tuples(self, session: Session, values: dict) -> list[tuple]:
+        """The rows a SELECT returns, as tuples of its columns' typed values, in their order."""
         cursor = self.run(session, values)
-        compiled = self._by_dialect[_driver(session)[0].name]
-        results = compiled.results
-        return [compiled.row(*(p(v) if p else v for p, v in zip(results, found))) for found in cursor.fetchall()]
+        results = self._by_dialect[_driver(session)[0].name].results
+        return [tuple(p(v) if p else v for p, v in zip(results, found)) for found in cursor.fetchall()]
 
     @staticmethod
     def _params(compiled: _Compiled, values: dict):
@@ -97,7 +101,7 @@ class Prepared:
             fixed={n: bind.effective_value for n, bind in done.binds.items() if not bind.required},
             positional=done.positiontup is not None,
             results=tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
-            row=namedtuple("Row", [c.key for c in selected]) if selected else tuple)
+            row=namedtuple("Row", [c.key for c in selected], rename=True) if selected else tuple)
         return compiled
 
 

@@ -73,7 +73,7 @@ def describe(error: ValidationError, names: dict[str, str] | None = None) -> str
             parts[0] = names[parts[0]]
         return ".".join(parts) or "input"
 
-    return "; ".join(f"{place(e['loc'])}: {e['msg']}" for e in error.errors())
+    return "; ".join(f"{place(e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in error.errors())
 
 
 def check_readable(path: Path, *, what: str, error: type[MieuxError], limit: int = MAX_FILE_BYTES) -> None:

@@ -20,6 +20,7 @@ from store.db import check_schema, make_engine
 
 if TYPE_CHECKING:
     from domain.calendar import BusinessCalendar
+    from mieux.experts import Roster
     from domain.deadlines import Policy
     from notifications.outbox import Outbox
 
@@ -65,6 +66,13 @@ class App:
     def _keep_deadlines(self, session, action, event) -> None:
         """The deadline effect, built when a transition first needs it."""
         self.deadline_keeper(session, action, event)
+
+    @cached_property
+    def roster(self) -> "Roster":
+        """The Expert and Action Roster."""
+        from mieux.experts import Roster
+
+        return Roster(engine=self.engine, facility=self.facility, clock=self.clock)
 
     @cached_property
     def outbox(self) -> "Outbox":

@@ -14,6 +14,7 @@ SQLModel.metadata.naming_convention = {
 
 _version = Column("version", Integer, nullable=False)
 _activity_version = Column("version", Integer, nullable=False)
+_expert_version = Column("version", Integer, nullable=False)
 
 
 class Action(SQLModel, table=True):
@@ -77,6 +78,35 @@ class Activity(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_activity_version)
 
     __mapper_args__ = {"version_id_col": _activity_version}
+
+
+class Expert(SQLModel, table=True):
+    """One expert of the roster (validated by domain.experts.ExpertIn before it gets here). People
+    name an expert by `E` and the row id (`E17`): never by anything personal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str = Field(unique=True)
+    phone: str | None = None
+    sex: str
+    nationality: str
+    category: str = Field(index=True)
+    administration: str
+    administration_country: str
+    languages: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    themes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cv: str | None = None
+    available: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    unavailable: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    consent_on: date
+    consent_purpose: str
+    proposed_by: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_expert_version)
+
+    __mapper_args__ = {"version_id_col": _expert_version}
 
 
 class Audit(SQLModel, table=True):

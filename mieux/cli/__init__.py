@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from domain.errors import MieuxError
-from mieux.cli import actions, activities, deadlines, outbox, portfolio, requests, sweep
+from mieux.cli import actions, activities, deadlines, experts, outbox, portfolio, requests, sweep
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
@@ -27,6 +27,7 @@ app = sub_app("mieux-engine: every MIEUX Action a state machine that keeps its o
 app.add_typer(requests.app, name="request")
 app.add_typer(actions.app, name="action")
 app.add_typer(activities.app, name="activity")
+app.add_typer(experts.app, name="expert")
 app.add_typer(actions.machine_app, name="machine")
 app.add_typer(portfolio.app, name="portfolio")
 app.add_typer(outbox.app, name="outbox")

@@ -198,8 +198,8 @@ def test_a_nul_in_a_csv_field_or_a_request_file_is_refused_on_either_store(any_s
         ["request", "add", "--file", str(json_file), "--as", "ana"],
         request(**{"--name": "Ghana \x01 II"}))
     assert "line 2, column name: contains a NUL character (at 3)" in in_csv.refused("nothing imported")
-    in_json.refused_in_one_line("name: Value error, contains a NUL character (at 4)")
-    control.refused_in_one_line("name: Value error, contains the control character U+0001")
+    in_json.refused_in_one_line("name: contains a NUL character (at 4)")
+    control.refused_in_one_line("name: contains the control character U+0001")
     assert any_store("action", "list", "--json").json() == []
 
 

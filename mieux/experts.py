@@ -1,0 +1,141 @@
+"""The roster: experts imported, added, found, shown and changed, by the people who keep it.
+
+Experts are named `E17` (the row id), never by a personal field. An import validates the whole
+file first (domain.experts.read_roster) and checks every email against the roster: one bad row
+imports nothing, and every bad row is listed.
+"""
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import func, select
+
+from config.facility import Facility
+from config.files import read_text
+from domain.clock import Clock
+from domain.errors import Conflict, ImportRejected, InvalidInput, NotFound, NotPermitted
+from domain.experts import ExpertChanges, ExpertIn, read_roster
+from store.db import reading, transaction
+from store.tables import Expert
+
+KEEPERS = ("programme_manager", "project_officer", "junior_project_officer", "admin")
+"""Who may add experts to the roster and change them."""
+KEY = re.compile(r"^[Ee](\d{1,9})$")
+ROSTER_BYTES = 20_000_000  # some 50,000 experts
+
+
+def expert_key(expert: Expert) -> str:
+    return f"E{expert.id}"
+
+
+LISTS = ("languages", "themes", "keywords", "available", "unavailable")
+
+
+def _stored(expert: ExpertIn | ExpertChanges, given: bool = False) -> dict:
+    """The fields as the table stores them: nested values as JSON, dates as dates, lists never None."""
+    values = expert.given() if given else expert.model_dump(mode="json")
+    if values.get("consent_on"):
+        values["consent_on"] = expert.consent_on
+    return {k: ([] if v is None and k in LISTS else v) for k, v in values.items()}
+
+
+class Roster:
+    """The Expert and Action Roster in the store."""
+
+    def __init__(self, *, engine, facility: Facility, clock: Clock):
+        self.engine, self.facility, self.clock = engine, facility, clock
+
+    def _require(self, actor: str, what: str) -> None:
+        roles = sorted(str(r) for r in self.facility.person(actor).roles)
+        if not set(roles) & set(KEEPERS):
+            raise NotPermitted(f"cannot {what}: only a {' or '.join(KEEPERS)} may, and {actor} is {' and '.join(roles)}")
+
+    def import_file(self, path: Path, *, actor: str) -> int:
+        """Add every expert of a roster CSV, or none."""
+        self._require(actor, "import experts")
+        rows = read_roster(read_text(path, what="the roster", error=InvalidInput, limit=ROSTER_BYTES), source=str(path))
+        now = self.clock.now()
+        with transaction(self.engine) as session:
+            emails = [e.email.lower() for _, e in rows]
+            known = dict(session.exec(select(func.lower(Expert.email), Expert.id)
+                                      .where(func.lower(Expert.email).in_(emails))).all()) if emails else {}
+            if known:
+                raise ImportRejected(str(path), [
+                    f"line {line}, column email: {e.email} is already in the roster as E{known[e.email.lower()]}"
+                    for line, e in rows if e.email.lower() in known])
+            session.add_all([Expert(**_stored(e), created_at=now, updated_at=now) for _, e in rows])
+        return len(rows)
+
+    def add(self, expert: ExpertIn, *, actor: str) -> Expert:
+        self._require(actor, "add an expert")
+        now = self.clock.now()
+        row = Expert(**_stored(expert), created_at=now, updated_at=now)
+        try:
+            with transaction(self.engine) as session:
+                self._unique(session, expert.email)
+                session.add(row)
+        except IntegrityError:
+            raise Conflict(f"{expert.email} was added to the roster at the same time; look again") from None
+        return row
+
+    def update(self, key: str, changes: ExpertChanges, *, actor: str, expected_version: int | None = None) -> Expert:
+        """Change some fields of an expert; the version guards against a concurrent change."""
+        self._require(actor, "change an expert")
+        values = _stored(changes, given=True)
+        if not values:
+            raise InvalidInput("nothing to change: give at least one field")
+        try:
+            with transaction(self.engine) as session:
+                row = self._find(session, key)
+                if expected_version is not None and row.version != expected_version:
+                    raise Conflict(f"{key} is at version {row.version}, not {expected_version}: look again and retry")
+                if "email" in values and values["email"].lower() != row.email.lower():
+                    self._unique(session, values["email"])
+                for name, value in values.items():
+                    setattr(row, name, value)
+                row.updated_at = self.clock.now()
+        except (StaleDataError, IntegrityError):
+            raise Conflict(f"{key} was changed by someone else at the same time; nothing was written") from None
+        return row
+
+    def get(self, key: str) -> Expert:
+        with reading(self.engine) as session:
+            return self._find(session, key)
+
+    def find(self, *, theme: str | None = None, language: str | None = None, category: str | None = None,
+             country: str | None = None) -> list[Expert]:
+        """Experts by theme, working language, category and the administration's country, by name."""
+        query = select(Expert).order_by(Expert.name, Expert.id)
+        if category:
+            query = query.where(Expert.category == category)
+        if country:
+            query = query.where(Expert.administration_country == country.upper())
+        with reading(self.engine) as session:
+            found = list(session.exec(query))
+        return [e for e in found if (not theme or theme in e.themes)
+                and (not language or language.lower() in {s["language"] for s in e.languages})]
+
+    @staticmethod
+    def _find(session, key: str) -> Expert:
+        found = KEY.match(key.strip())
+        if not found:
+            raise InvalidInput(f"{key!r} is not an expert: name one by E and a number, like E17")
+        row = session.get(Expert, int(found.group(1)))
+        if row is None:
+            raise NotFound(f"no expert {key.strip().upper()}")
+        return row
+
+    @staticmethod
+    def _unique(session, email: str) -> None:
+        other = session.exec(select(Expert.id).where(func.lower(Expert.email) == email.lower())).first()
+        if other is not None:
+            raise InvalidInput(f"{email} is already in the roster as E{other}")
+
+
+def summaries(experts: Iterable[Expert]) -> list[dict]:
+    """What a roster list shows of each expert."""
+    return [{"expert": expert_key(e), "name": e.name, "category": e.category, "country": e.administration_country,
+             "languages": " ".join(f"{s['language']}:{s['level']}" for s in e.languages),
+             "themes": ", ".join(e.themes)} for e in experts]

@@ -31,10 +31,17 @@ class App:
     def __init__(self, settings: Settings, facility: Facility, engine, clock: Clock,
                  effects: Iterable[Effect] = (), observers: Iterable[Observer] = ()):
         self.settings, self.facility, self.engine = settings, facility, engine
-        alerts = TransitionAlerts(Directory(facility), MACHINES.values())
+        self.directory = Directory(facility, held=self._held)
+        alerts = TransitionAlerts(self.directory, MACHINES.values())
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
                                      effects=[self._keep_deadlines, alerts, *effects],
                                      prepare=lambda: self.deadline_keeper)
+
+    def _held(self, person_id: str):
+        """The directory's way to people held in the store (experts), loaded on first use."""
+        from mieux.experts import reach
+
+        return reach(self.engine, self.facility.zone)(person_id)
 
     def load_everything(self) -> None:
         """Build now what is otherwise built on first use, so a wrong policy or channels file stops
@@ -82,6 +89,7 @@ class App:
 
         s = self.settings
         return Outbox(engine=self.engine, facility=self.facility, clock=self.clock, ui_url=s.ui_url,
+                      directory=self.directory,
                       channels=load_channels(s.channels_file, secrets_file=s.secrets_file),
                       policy=OutboxPolicy(max_attempts=s.outbox_max_attempts, backoff_seconds=s.outbox_backoff_seconds,
                                           backoff_cap_seconds=s.outbox_backoff_cap_seconds,

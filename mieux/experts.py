@@ -134,6 +134,22 @@ class Roster:
             raise InvalidInput(f"{email} is already in the roster as E{other}")
 
 
+def reach(engine, zone):
+    """How the recipient directory reaches an expert named `E17`: by email, in the team's zone
+    (the facility file does not hold experts)."""
+    from notifications.directory import Recipient
+
+    def recipient(person_id: str) -> Recipient | None:
+        found = KEY.match(person_id)
+        if not found:
+            return None
+        with reading(engine) as session:
+            row = session.get(Expert, int(found.group(1)))
+        return None if row is None else Recipient(expert_key(row), row.name, row.email, None, ("email",), zone)
+
+    return recipient
+
+
 def summaries(experts: Iterable[Expert]) -> list[dict]:
     """What a roster list shows of each expert."""
     return [{"expert": expert_key(e), "name": e.name, "category": e.category, "country": e.administration_country,

@@ -9,6 +9,7 @@ is a failure of that delivery, visible in `mieux outbox --failed`, not a silent 
 nobody holds: it resolves to `role:<name>`, which no person id can spell (ids have no colon), and
 its delivery fails saying that nobody holds the role.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -37,8 +38,11 @@ class Recipient:
 class Directory:
     """Resolves who an alert is for and how to reach them."""
 
-    def __init__(self, facility: Facility):
+    def __init__(self, facility: Facility, *, held: Callable[[str], "Recipient | None"] | None = None):
         self.facility = facility
+        self.held = held
+        """How to reach people held in the store (experts: `E17`), when the facility file does not
+        know them; None: nobody but the facility's people."""
 
     def resolve(self, tell: list[str], *, action) -> list[str]:
         """Person ids for `tell` about a subject of `action`, in order, each once."""
@@ -71,6 +75,6 @@ class Directory:
         """How to reach a person, or None if the directory does not know them."""
         person = next((p for p in self.facility.people if p.id == person_id), None)
         if person is None:
-            return None
+            return self.held(person_id) if self.held else None
         return Recipient(person.id, person.name, person.email, person.chat, tuple(person.channels),
                          self.facility.zone_of(person), person.digest_at, frozenset(map(str, person.roles)))

@@ -78,3 +78,30 @@ def test_only_the_people_who_keep_the_roster_may_change_it_and_unknown_experts_a
         roster.get("E404")
     with pytest.raises(InvalidInput, match="like E17"):
         roster.get("Ana Müller")
+
+
+def test_experts_are_recipients_an_alert_naming_one_is_emailed_to_them(sqlite_url, clock, channels_file, smtp, tmp_path):
+    from config.settings import Settings
+    from mieux.bootstrap import bootstrap
+    from store import rows
+    from store.db import transaction
+    from tests.helpers import request
+
+    path, secrets = channels_file
+    app = bootstrap(Settings(database_url=sqlite_url, channels_file=path, secrets_file=secrets), clock=clock)
+    try:
+        app.roster.import_file(write(tmp_path, GOOD), actor="ana")
+        action = app.service.register(request(), actor="ana")
+        app.outbox.dispatch()
+        smtp.inbox.clear()
+        with transaction(app.engine) as session:  # what an invitation will owe (the assignments part)
+            rows.add_alert(session, action_id=action.id, subject_kind="action", subject_id=action.id,
+                           kind="action.approved", source="test:expert", recipients=["E1", "E99"], urgent=True,
+                           created_at=clock.now(), data={"reference": action.reference, "name": action.name,
+                                                         "state": "implementation", "psg_decision_on": None,
+                                                         "fiche_submitted_at": None})
+        done = app.outbox.dispatch()
+    finally:
+        app.engine.dispose()
+    assert [m.recipients for m in smtp.inbox] == [["ana@bmi.de"]]
+    assert done.sent == 1 and done.failed == 1  # E99 is nobody: a visible failure, not a silent drop

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     facility_file: Path = DEFAULT_FACILITY
     deadlines_file: Path = Path(__file__).with_name("deadlines.yaml")
+    matching_file: Path = Path(__file__).with_name("matching.yaml")
     actor: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     prefect_port: int = Field(4200, ge=1, le=65_535)

@@ -6,6 +6,7 @@ imports nothing, and every bad row is listed.
 """
 import re
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -132,6 +133,29 @@ class Roster:
         other = session.exec(select(Expert.id).where(func.lower(Expert.email) == email.lower())).first()
         if other is not None:
             raise InvalidInput(f"{email} is already in the roster as E{other}")
+
+
+def candidates(experts: Iterable[Expert]) -> list:
+    """The roster as matching sees it."""
+    from domain.matching import Candidate
+
+    def windows(spans: list[dict]) -> tuple:
+        return tuple((date.fromisoformat(w["start"]), date.fromisoformat(w["end"])) for w in spans)
+
+    return [Candidate(expert_key(e), e.name, e.category, e.administration_country, e.sex, tuple(e.themes),
+                      tuple(e.keywords), {s["language"]: s["level"] for s in e.languages}, windows(e.available),
+                      windows(e.unavailable)) for e in experts]
+
+
+def match(service, roster: "Roster", activity_key: str, weights) -> tuple:
+    """Rank the roster for an activity: (the activity, its Action, every expert judged, best first)."""
+    from domain.matching import Need, rank, words
+
+    activity = service.subject("activity", activity_key)
+    action = service.get(activity_key.split("/")[0])
+    need = Need(theme=action.theme, words=words(action.name, (action.fiche or {}).get("objective"), activity.title),
+                languages=tuple(activity.languages), start=activity.start, end=activity.end)
+    return activity, action, rank(candidates(roster.find()), need, weights)
 
 
 def reach(engine, zone):

@@ -120,6 +120,47 @@ def list_(ctx: typer.Context,
         typer.echo("no expert matches")
 
 
+@app.command("match")
+def match(ctx: typer.Context,
+          activity: Annotated[str, typer.Argument(help="The activity, by its Action and number: 2026-07/3.")],
+          count: Annotated[int, Opt(min=1, max=100, help="How many candidates to show.")] = 5,
+          all_: Annotated[bool, Opt("--all", help="Also list the experts excluded, with why.")] = False,
+          json_: Json = False) -> None:
+    """Rank the roster for an activity, each candidate with the reasons their score is made of."""
+    from config.files import load_model
+    from domain.errors import ConfigError
+    from domain.matching import Weights, team
+    from mieux.experts import match as ranked
+
+    rt = runtime(ctx)
+    weights = load_model(rt.settings.matching_file, Weights, what="the matching file", error=ConfigError)
+    row, action, judged = ranked(rt.service, rt.app.roster, activity, weights)
+    shown = [m for m in judged if not m.excluded][:count]
+    excluded = [m for m in judged if m.excluded] if all_ else []
+    if json_:
+        typer.echo(as_json({"activity": activity, "candidates": [
+            {"expert": m.candidate.key, "name": m.candidate.name, "score": m.score,
+             "reasons": [{"points": p, "why": why} for p, why in m.reasons]} for m in shown],
+            "team": team(shown), "excluded": [{"expert": m.candidate.key, "name": m.candidate.name,
+                                               "why": m.excluded} for m in excluded]}))
+        return
+    typer.echo(f"{activity} {row.title} ({action.reference} {action.name}, {action.theme}; "
+               f"{' to '.join(str(d) for d in (row.start, row.end) if d) or 'dates to be set'}; "
+               f"languages {' '.join(row.languages) or 'not set'})")
+    if not shown:
+        typer.echo("no expert in the roster fits" + ("" if all_ else " (--all shows why)"))
+    for rank_, m in enumerate(shown, 1):
+        typer.echo(f"{rank_}. {m.candidate.key} {m.candidate.name}: {m.score:g} = "
+                   + " + ".join(f"{p:g} ({why})" for p, why in m.reasons) if m.reasons else
+                   f"{rank_}. {m.candidate.key} {m.candidate.name}: 0 (nothing in favour)")
+    if shown:
+        shape = team(shown)
+        typer.echo("team: " + "; ".join(f"{facet} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                                       for facet, counts in shape.items()))
+    for m in excluded:
+        typer.echo(f"excluded: {m.candidate.key} {m.candidate.name}: {'; '.join(m.excluded)}")
+
+
 @app.command("show")
 def show(ctx: typer.Context, key: Key, json_: Json = False) -> None:
     """One expert, whole."""

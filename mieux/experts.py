@@ -135,16 +135,23 @@ class Roster:
             raise InvalidInput(f"{email} is already in the roster as E{other}")
 
 
-def candidates(experts: Iterable[Expert]) -> list:
+MATCHED = [Expert.__table__.c[name] for name in ("id", "name", "category", "administration_country", "sex", "themes",
+                                                   "keywords", "languages", "available", "unavailable")]
+"""The columns matching reads, as Core rows: 10,000 ORM objects took half a second to build."""
+
+
+def candidates(engine) -> list:
     """The roster as matching sees it."""
     from domain.matching import Candidate
 
     def windows(spans: list[dict]) -> tuple:
         return tuple((date.fromisoformat(w["start"]), date.fromisoformat(w["end"])) for w in spans)
 
-    return [Candidate(expert_key(e), e.name, e.category, e.administration_country, e.sex, tuple(e.themes),
-                      tuple(e.keywords), {s["language"]: s["level"] for s in e.languages}, windows(e.available),
-                      windows(e.unavailable)) for e in experts]
+    with reading(engine) as session:
+        found = session.connection().execute(select(*MATCHED).order_by(MATCHED[0])).all()
+    return [Candidate(f"E{i}", name, category, country, sex, tuple(themes), tuple(keywords),
+                      {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable))
+            for i, name, category, country, sex, themes, keywords, spoken, available, unavailable in found]
 
 
 def match(service, roster: "Roster", activity_key: str, weights) -> tuple:
@@ -155,7 +162,7 @@ def match(service, roster: "Roster", activity_key: str, weights) -> tuple:
     action = service.get(activity_key.split("/")[0])
     need = Need(theme=action.theme, words=words(action.name, (action.fiche or {}).get("objective"), activity.title),
                 languages=tuple(activity.languages), start=activity.start, end=activity.end)
-    return activity, action, rank(candidates(roster.find()), need, weights)
+    return activity, action, rank(candidates(roster.engine), need, weights)
 
 
 def reach(engine, zone):

@@ -63,7 +63,6 @@ class StampedInbox(list):
             return list(zip(self.arrived, list(self)))
 
 
-# -- `mieux serve` (the same helper as in bench/punctuality.py) -----------------------------------
 # -- the measurement -------------------------------------------------------------------------------
 def main() -> int:
     report = Report("alert_latency", __doc__, count=(30, 2, "transitions (registrations) to fire"),

@@ -97,7 +97,7 @@ def main() -> int:
 
         def in_process() -> float:
             start = time.perf_counter()
-            match(app.service, app.roster, key, weights)
+            match(app.service, key, weights)
             return time.perf_counter() - start
 
         seconds = interleaved({"whole": whole, "in_process": in_process}, report.args.runs)

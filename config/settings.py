@@ -102,6 +102,18 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'mieux.db').absolute()}"
 
 
+def on_loopback(host: str | None) -> bool:
+    """Is `host` this machine only (127.0.0.0/8, ::1, localhost)?"""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address((host or "").strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def supported_url(url: str) -> str:
     """The database URL if it is one the engine can use (`postgresql://` meaning the installed
     psycopg driver); otherwise ValueError, whose message never contains the password."""

@@ -170,7 +170,7 @@ def publish_alert_events(app: App, *, limit: int = 1000) -> int:
         sent_cursor = session.get(Cursor, "sent-events") or Cursor(name="sent-events", position=0)
         owed = session.exec(select(Alert, Action).join(Action, Alert.action_id == Action.id)
                             .where(Alert.id > owed_cursor.position).order_by(Alert.id).limit(limit)).all()
-        since = datetime.fromtimestamp(sent_cursor.position / 1e6, timezone.utc)
+        since = _moment(sent_cursor)
         sent = session.exec(select(Delivery, Alert, Action).join(Alert, Delivery.alert_id == Alert.id)
                             .join(Action, Alert.action_id == Action.id)
                             .where(Delivery.status == "sent", Delivery.sent_at >= since)
@@ -180,9 +180,7 @@ def publish_alert_events(app: App, *, limit: int = 1000) -> int:
             emit_event(
                 event="mieux.deadline.fired" if alert.source.startswith("timer:") else "mieux.alert.owed",
                 occurred=alert.created_at, id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:alert:{alert.id}"),
-                resource={"prefect.resource.id": f"mieux.alert.{alert.id}",
-                          "prefect.resource.name": f"{key} · {deadline or alert.kind}"},
-                related=_about(alert, action, key),
+                resource=_alert(alert, key), related=_about(alert, action, key),
                 payload={"kind": alert.kind, "point": alert.data.get("point"), "deadline": deadline,
                          "due_at": alert.data.get("due_at"), "recipients": alert.recipients, "urgent": alert.urgent})
         for delivery, alert, action in sent:
@@ -190,8 +188,7 @@ def publish_alert_events(app: App, *, limit: int = 1000) -> int:
             emit_event(
                 event="mieux.alert.sent", occurred=delivery.sent_at,
                 id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:delivery:{delivery.id}"),
-                resource={"prefect.resource.id": f"mieux.alert.{alert.id}",
-                          "prefect.resource.name": f"{key} · {alert.data.get('deadline') or alert.kind}"},
+                resource=_alert(alert, key),
                 related=[{"prefect.resource.id": f"mieux.person.{delivery.person}", "prefect.resource.role": "recipient"},
                          *_about(alert, action, key)],
                 payload={"kind": alert.kind, "person": delivery.person, "channel": delivery.channel,
@@ -200,9 +197,24 @@ def publish_alert_events(app: App, *, limit: int = 1000) -> int:
             owed_cursor.position = owed[-1][0].id
             session.add(owed_cursor)
         if sent:  # sent messages are found again from the last moment seen: their event ids make it harmless
-            sent_cursor.position = int(sent[-1][0].sent_at.timestamp() * 1e6)
+            sent_cursor.position = _position(sent[-1][0].sent_at)
             session.add(sent_cursor)
     return len(owed) + sum(1 for d, _, _ in sent if d.sent_at > since)
+
+
+def _moment(cursor: Cursor) -> datetime:
+    """A cursor over a time column keeps its position in microseconds since the epoch."""
+    return datetime.fromtimestamp(cursor.position / 1e6, timezone.utc)
+
+
+def _position(moment: datetime) -> int:
+    return int(moment.timestamp() * 1e6)
+
+
+def _alert(alert: Alert, key: str) -> dict:
+    """An alert as an event's resource, named by its subject and its deadline (or its kind)."""
+    return {"prefect.resource.id": f"mieux.alert.{alert.id}",
+            "prefect.resource.name": f"{key} · {alert.data.get('deadline') or alert.kind}"}
 
 
 def _about(alert: Alert, action: Action, key: str) -> list[dict]:
@@ -231,7 +243,7 @@ def publish_action_pages(app: App, *, limit: int = 1000) -> int:
                                .order_by(Audit.id).limit(limit)).all()
         owed = session.exec(select(Alert.id, Alert.action_id).where(Alert.id > alert.position)
                             .order_by(Alert.id).limit(limit)).all()
-        since = datetime.fromtimestamp(sent.position / 1e6, timezone.utc)
+        since = _moment(sent)
         delivered = session.exec(select(Delivery.sent_at, Alert.action_id).join(Alert, Delivery.alert_id == Alert.id)
                                  .where(Delivery.status == "sent", Delivery.sent_at > since)
                                  .order_by(Delivery.sent_at).limit(limit)).all()
@@ -248,7 +260,7 @@ def publish_action_pages(app: App, *, limit: int = 1000) -> int:
                                           "latest is at the top of its key._")
     with transaction(app.engine) as session:
         for cursor, rows, position in ((audit, touched, lambda r: r[0]), (alert, owed, lambda r: r[0]),
-                                       (sent, delivered, lambda r: int(r[0].timestamp() * 1e6))):
+                                       (sent, delivered, lambda r: _position(r[0]))):
             if rows:
                 cursor.position = position(rows[-1])
                 session.merge(cursor)

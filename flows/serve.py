@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from config.settings import Settings
+from config.settings import Settings, on_loopback
 
 Echo = Callable[[str], None]
 
@@ -31,18 +31,6 @@ def prefect_healthy(api_url: str) -> bool:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:
             return response.status == 200
     except OSError:
-        return False
-
-
-def on_loopback(host: str | None) -> bool:
-    """Is `host` this machine only (127.0.0.0/8, ::1, localhost)?"""
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address((host or "").strip("[]")).is_loopback
-    except ValueError:
         return False
 
 

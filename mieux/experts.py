@@ -141,7 +141,7 @@ MATCHED = [Expert.__table__.c[name] for name in ("id", "name", "category", "admi
 
 
 def candidates(engine) -> list:
-    """The roster as matching sees it."""
+    """The roster in the store as matching sees it."""
     from domain.matching import Candidate
 
     def windows(spans: list[dict]) -> tuple:
@@ -154,7 +154,7 @@ def candidates(engine) -> list:
             for i, name, category, country, sex, themes, keywords, spoken, available, unavailable in found]
 
 
-def match(service, roster: "Roster", activity_key: str, weights) -> tuple:
+def match(service, activity_key: str, weights) -> tuple:
     """Rank the roster for an activity: (the activity, its Action, every expert judged, best first)."""
     from domain.matching import Need, rank, words
 
@@ -162,7 +162,7 @@ def match(service, roster: "Roster", activity_key: str, weights) -> tuple:
     action = service.get(activity_key.split("/")[0])
     need = Need(theme=action.theme, words=words(action.name, (action.fiche or {}).get("objective"), activity.title),
                 languages=tuple(activity.languages), start=activity.start, end=activity.end)
-    return activity, action, rank(candidates(roster.engine), need, weights)
+    return activity, action, rank(candidates(service.engine), need, weights)
 
 
 def reach(engine, zone):

@@ -61,8 +61,7 @@ def action_page(service: ActionService, reference: str, *, now: datetime, zone: 
               *markdown_table(["when", "subject", "trigger", "from", "to", "by", "via"], [
                   [when(e.at), keys.get((e.subject_kind, e.subject_id)), e.trigger, e.from_state, e.to_state,
                    e.actor, e.via] for e in reversed(shown)])]
-    nexts = [[f"`{t}`", ", ".join(sorted({role for r in ACTION.rules_from(action.state, t) for role in r.roles}))]
-             for t in ACTION.available(action.state)]
+    nexts = [[f"`{t}`", ", ".join(roles)] for t, roles in ACTION.next_steps(action.state).items()]
     lines += ["## What can be done next", "", *(markdown_table(["trigger", "who may"], nexts) if nexts else
                                                 ["Nothing: the Action is closed for good.", ""])]
     lines += [f"_As of {when(now)}. Fire a trigger with the fire-trigger deployment, or "

@@ -182,10 +182,11 @@ class Channels:
         mail goes to their mailboxes) and every service not on loopback."""
         from urllib.parse import urlsplit
 
+        from config.settings import on_loopback
+
         def elsewhere(url: str) -> bool:
             scheme = url.split("://", 1)[0].lower()
-            host = (urlsplit(url).hostname or "") if "://" in url else ""
-            return scheme in EMAIL_SCHEMES or not (host == "localhost" or host.startswith("127.") or host == "::1")
+            return scheme in EMAIL_SCHEMES or not on_loopback(urlsplit(url).hostname if "://" in url else None)
 
         return sorted(name for name, urls in self.services.items() if any(elsewhere(u) for u in urls))
 

@@ -17,23 +17,17 @@ names a person (`project_officer`) carries the person's name.
 from collections.abc import Iterable
 from datetime import date, datetime, timezone
 
-from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from domain.events import Recorded
 from notifications.directory import Directory
 from states.machine import Owes, StateMachine
 from store import rows
-from store.tables import Action, Deadline
+from store.tables import Action
 
 PEOPLE = frozenset({"project_officer"})
 """Fields that hold a person id: an alert carries the person's name."""
 
-_deadline = Deadline.__table__
-PENDING_DEADLINES = rows.Prepared(
-    select(_deadline.c.kind, _deadline.c.label, _deadline.c.due_at, _deadline.c.moved_from)
-    .where(_deadline.c.subject_kind == bindparam("kind"), _deadline.c.subject_id == bindparam("subject_id"),
-           _deadline.c.status == "pending"))
 
 
 class TransitionAlerts:
@@ -56,7 +50,7 @@ class TransitionAlerts:
             data["of_action"] = f"{action.reference} {action.name}"
         pending = None
         if any(fact.startswith("deadline.") for fact in owed.facts):
-            pending = PENDING_DEADLINES.all(session, {"kind": event.subject, "subject_id": event.subject_id})
+            pending = [d for d in rows.deadlines_of(session, event.subject, event.subject_id) if d.status == "pending"]
         data |= facts(owed, subject=subject, action=action, deadlines=pending, name=self.directory.name)
         rows.add_alert(session, action_id=action.id, subject_kind=event.subject, subject_id=event.subject_id,
                        kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",

@@ -121,6 +121,10 @@ class StateMachine:
         """Triggers that apply in `state`, in table order."""
         return list(dict.fromkeys(r.trigger for r in self.rules_from(state)))
 
+    def next_steps(self, state: str) -> dict[str, list[str]]:
+        """What can be done from `state`: each trigger, in table order, with the roles that may fire it."""
+        return {t: sorted({role for r in self.rules_from(state, t) for role in r.roles}) for t in self.available(state)}
+
     def fire(self, subject, trigger: str, *, label: str, roles: Iterable[str]) -> str:
         """Move `subject` by `trigger`, or raise a Refused error naming why; returns the new state.
 

@@ -61,7 +61,7 @@ class Prepared:
     def run(self, session: Session, values: dict | list[dict]):
         """Execute with one set of values, or many; returns the cursor (RETURNING, rowcount)."""
         dialect, driver = _driver(session)
-        compiled = self._by_dialect.get(dialect.name) or self._compile(dialect)
+        compiled = self._for(dialect)
         params = [self._params(compiled, v) for v in values] if isinstance(values, list) else \
             self._params(compiled, values)
         cursor = driver.cursor()
@@ -74,14 +74,17 @@ class Prepared:
 
     def all(self, session: Session, values: dict) -> list:
         """The rows a SELECT returns, each a named tuple of its columns' typed values."""
-        row = self._by_dialect.get(_driver(session)[0].name) or self._compile(_driver(session)[0])
-        return [row.row(*values) for values in self.tuples(session, values)]
+        row = self._for(_driver(session)[0]).row
+        return [row(*found) for found in self.tuples(session, values)]
 
     def tuples(self, session: Session, values: dict) -> list[tuple]:
         """The rows a SELECT returns, as tuples of its columns' typed values, in their order."""
-        cursor = self.run(session, values)
-        results = self._by_dialect[_driver(session)[0].name].results
-        return [tuple(p(v) if p else v for p, v in zip(results, found)) for found in cursor.fetchall()]
+        results = self._for(_driver(session)[0]).results
+        return [tuple(p(v) if p else v for p, v in zip(results, found))
+                for found in self.run(session, values).fetchall()]
+
+    def _for(self, dialect) -> _Compiled:
+        return self._by_dialect.get(dialect.name) or self._compile(dialect)
 
     @staticmethod
     def _params(compiled: _Compiled, values: dict):
@@ -120,7 +123,7 @@ ADD_TIMERS = _inserting(_timer)
 STOP_DEADLINE = Prepared(update(_deadline).where(_deadline.c.id == bindparam("p_id"), _deadline.c.status == "pending")
                         .values(status=bindparam("p_status"), stopped_at=bindparam("p_at"), stopped_by=bindparam("p_by")))
 DEADLINES_OF = Prepared(select(_deadline.c.id, _deadline.c.kind, _deadline.c.label, _deadline.c.status,
-                      _deadline.c.due_at).where(_deadline.c.subject_kind == bindparam("kind"),
+                      _deadline.c.due_at, _deadline.c.moved_from).where(_deadline.c.subject_kind == bindparam("kind"),
                                                 _deadline.c.subject_id == bindparam("subject_id")))
 
 
@@ -158,7 +161,7 @@ def add_deadline(session: Session, deadline: dict, timers: list[dict]) -> int:
 
 
 def deadlines_of(session: Session, kind: str, subject_id: int) -> list:
-    """Every deadline of a subject, whatever its status (id, kind, label, status, due_at)."""
+    """Every deadline of a subject, whatever its status (id, kind, label, status, due_at, moved_from)."""
     return DEADLINES_OF.all(session, {"kind": kind, "subject_id": subject_id})
 
 

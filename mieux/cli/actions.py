@@ -144,8 +144,7 @@ def show(rt: Runtime, action, *, as_json: bool) -> None:
     from states.action import ACTION
 
     ref = action.reference
-    nexts = [{"trigger": t, "by": sorted({role for r in ACTION.rules_from(action.state, t) for role in r.roles})}
-             for t in ACTION.available(action.state)]
+    nexts = [{"trigger": t, "by": roles} for t, roles in ACTION.next_steps(action.state).items()]
     activities, keys = rt.service.activities(ref), rt.service.subject_keys(ref)
     deadlines, alerts = rt.service.deadlines_of(ref), rt.service.alerts_of(ref)
     if as_json:  # the flag: the function is to_json here

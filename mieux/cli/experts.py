@@ -134,7 +134,7 @@ def match(ctx: typer.Context,
 
     rt = runtime(ctx)
     weights = load_model(rt.settings.matching_file, Weights, what="the matching file", error=ConfigError)
-    row, action, judged = ranked(rt.service, rt.app.roster, activity, weights)
+    row, action, judged = ranked(rt.service, activity, weights)
     shown = [m for m in judged if not m.excluded][:count]
     excluded = [m for m in judged if m.excluded] if all_ else []
     if json_:

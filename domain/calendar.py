@@ -19,9 +19,14 @@ class BusinessCalendar:
         self.notify_at = notify_at
         self._holidays = holidays.country_holidays(country, subdiv=subdivision)
         self._holidays.update(closures or {})
+        self._working: dict[date, bool] = {}
+        """Each day's answer, once asked: the holidays library's lookup costs more than a dict's."""
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self._holidays
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = day.weekday() < 5 and day not in self._holidays
+        return known
 
     def holiday(self, day: date) -> str | None:
         """The name of the holiday or closure on `day`, if any."""

@@ -37,6 +37,8 @@ class DeadlineKeeper:
     def __init__(self, policy: Policy, calendar: BusinessCalendar):
         self.policy = policy
         self.calendar = calendar
+        self._plans: dict[tuple[str, date], object] = {}
+        """Each rule's plan by anchor day, once made: a plan depends on nothing else."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
         rules = [r for r in self.policy.deadlines if r.subject == event.subject]
@@ -88,7 +90,11 @@ class DeadlineKeeper:
         anchor = self._anchor(subject, action, rule, event.at)
         if anchor is None:
             return None  # its date is not known yet: the edit that sets it starts the deadline
-        planned = plan(rule, anchor, self.calendar)
+        planned = self._plans.get((rule.kind, anchor))
+        if planned is None:
+            if len(self._plans) > 10_000:
+                self._plans.clear()
+            planned = self._plans[rule.kind, anchor] = plan(rule, anchor, self.calendar)
         rows.add_deadline(session, {"action_id": action.id, "subject_kind": event.subject,
                                     "subject_id": event.subject_id, "kind": rule.kind, "label": rule.label,
                                     "process": rule.process, "due_at": planned.due_at,

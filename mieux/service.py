@@ -29,7 +29,7 @@ from mieux.subjects import ACTIONS, ACTIVITIES, Kind, action_of, action_officer,
 from states.action import REGISTRARS, REQUEST
 from states.activity import ADDERS, PLANNED
 from store import rows
-from store.db import reading, transaction
+from store.db import reading, transaction, writing
 from store.tables import Action, Activity, Alert, Audit, Deadline, Delivery, ReferenceCounter
 
 Effect = Callable[[Session, object, Recorded], None]
@@ -279,7 +279,7 @@ class ActionService:
         for attempt in range(1, self.RETRIES + 1):
             events: list[Recorded] = []
             try:
-                with transaction(self.engine) as session, session.no_autoflush:  # one UPDATE, one version
+                with writing(self.engine) as session, session.no_autoflush:  # one UPDATE, one version
                     row = subject.find(session, key, for_update=True)
                     if expected_version is not None and row.version != expected_version:
                         raise Conflict(f"{self._label(subject, session, row)} is at version {row.version}, not "

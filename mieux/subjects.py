@@ -82,8 +82,11 @@ _ACTION_FOR_UPDATE = rows.Prepared(select(Action.__table__).where(Action.referen
 _ACTIVITIES = select(Activity).where(Activity.action_id == bindparam("action_id")).order_by(Activity.number)
 _ACTIVITY = select(Activity).where(Activity.action_id == bindparam("action_id"), Activity.number == bindparam("number"))
 _activity, _action = Activity.__table__, Action.__table__
+_ACTION_OF_ACTIVITY = ["id", "reference", "name", "state", "project_officer", "version"]
+"""What an activity's transition reads of its Action; any other field loads when first read."""
 _ACTIVITY_AND_ACTION = rows.Prepared(
-    select(_activity, _action).join_from(_activity, _action, _activity.c.action_id == _action.c.id)
+    select(_activity, *(_action.c[name] for name in _ACTION_OF_ACTIVITY))
+    .join_from(_activity, _action, _activity.c.action_id == _action.c.id)
     .where(_action.c.reference == bindparam("reference"), _activity.c.number == bindparam("number"))
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).with_for_update(of=_activity))
 _ACTIVITY_COLUMNS, _ACTION_COLUMNS = [c.key for c in _activity.columns], [c.key for c in _action.columns]
@@ -130,10 +133,8 @@ def find_activity(session: Session, key: str, *, for_update: bool = False) -> Ac
         if found_rows:
             values, split = found_rows[0], len(_ACTIVITY_COLUMNS)
             activity = rows.loaded(Activity, dict(zip(_ACTIVITY_COLUMNS, values[:split])))
-            action = rows.loaded(Action, dict(zip(_ACTION_COLUMNS, values[split:])), session=session)
-            # The session's identity map holds rows weakly: keep the Action for the rest of this unit
-            # of work, so the view, the key and the effects find it there instead of loading it again.
-            session.info.setdefault("kept", []).append(action)
+            action = rows.loaded(Action, dict(zip(_ACTION_OF_ACTIVITY, values[split:])), session=session)
+            rows.remember(session, action)
             return activity
     action = find_action(session, reference)
     activity = session.execute(_ACTIVITY, {"action_id": action.id, "number": number}).scalar()
@@ -143,12 +144,12 @@ def find_activity(session: Session, key: str, *, for_update: bool = False) -> Ac
 
 
 def activity_key(session: Session, activity: Activity) -> str:
-    return f"{session.get(Action, activity.action_id).reference}/{activity.number}"
+    return f"{action_of(session, activity).reference}/{activity.number}"
 
 
 def activity_view(session: Session, activity: Activity, *, reason=None, to=None, changed=frozenset(),
                   today: date | None = None) -> View:
-    action = session.get(Action, activity.action_id)
+    action = action_of(session, activity)
     return View(activity, reason=reason, to=to, changed=changed, today=today, action_state=action.state,
                 action=action)
 
@@ -174,7 +175,7 @@ def kind(name: str) -> Kind:
 
 def action_of(session: Session, row) -> Action:
     """The Action a subject belongs to (an Action is its own)."""
-    return row if isinstance(row, Action) else session.get(Action, row.action_id)
+    return row if isinstance(row, Action) else rows.known(session, Action, row.action_id)
 
 MACHINES = {name: k.machine for name, k in KINDS.items()}
 

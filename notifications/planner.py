@@ -43,7 +43,7 @@ class TransitionAlerts:
         owed = self.alerts.get((event.subject, event.trigger))
         if owed is None:
             return
-        action = subject if isinstance(subject, Action) else session.get(Action, event.action_id)
+        action = subject if isinstance(subject, Action) else rows.known(session, Action, event.action_id)
         data = {"reference": event.key, "name": event.name, "state": event.dest, "previous_state": event.source,
                 "reason": event.reason, "actor": event.actor, "actor_name": self.directory.name(event.actor)}
         if event.subject != "action":

@@ -61,6 +61,33 @@ def transaction(engine: Engine) -> Iterator[Session]:
         raise
 
 
+DRIVER = "mieux_driver"
+"""Where a session's info keeps the dialect and DBAPI connection of its transaction (store.rows)."""
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """A unit of work for a transition: the transaction is a Core connection's, and what the
+    transition writes goes straight to its DBAPI cursor (store.rows). The session yielded joins
+    that transaction and begins only if ORM work asks for it: a Session's own begin and commit
+    cost more than all of a transition's SQL (bench/lifecycle_rate.py). ORM changes are flushed
+    at the end; everything inside commits together or not at all."""
+    try:
+        with engine.connect() as connection, connection.begin():
+            session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+            session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
+            try:
+                yield session
+                if session.new or session.dirty or session.deleted:
+                    session.flush()
+            finally:
+                session.close()
+    except OperationalError as error:
+        if "database is locked" in str(error.orig):
+            raise Conflict("the store stayed busy for 30 s (another writer); nothing was written: try again") from None
+        raise
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A read-only unit of work: a consistent snapshot that never waits for a writer on SQLite."""

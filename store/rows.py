@@ -13,27 +13,32 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_dict
 from sqlalchemy.orm.exc import StaleDataError
 
+from store.db import DRIVER
 from store.tables import Alert, Audit, Deadline, Timer
 
 
 def _driver(session: Session) -> tuple:
-    """The dialect and DBAPI connection of the session's transaction (looked up once per session)."""
-    found = session.info.get("mieux_driver")
+    """The dialect and DBAPI connection of the session's transaction (looked up once per
+    transaction; a session from store.db.writing has them from the start)."""
+    found = session.info.get(DRIVER)
     if found is None:
         connection = session.connection()
-        found = session.info["mieux_driver"] = (connection.dialect, connection.connection.driver_connection)
+        found = session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
     return found
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_driver(session: Session, _transaction) -> None:
-    """The next transaction may run on another connection of the pool."""
-    session.info.pop("mieux_driver", None)
+def _forget_driver(session: Session, transaction) -> None:
+    """The next transaction may run on another connection of the pool (not so for a session
+    bound to one connection, whose transaction outlives the session's own)."""
+    if transaction.parent is None and not isinstance(session.bind, Connection):
+        session.info.pop(DRIVER, None)
 
 
 @dataclass(frozen=True)
@@ -43,10 +48,12 @@ class _Compiled:
 
     sql: str
     names: tuple[str, ...]
-    processors: tuple
+    processing: tuple[tuple[int, object], ...]
+    """(position, bind processor) of each parameter whose type has one"""
     fixed: dict
     positional: bool
-    results: tuple
+    results: tuple[tuple[int, object], ...]
+    """(position, result processor) of each selected column whose type has one"""
     row: type
 
 
@@ -80,17 +87,27 @@ class Prepared:
     def tuples(self, session: Session, values: dict) -> list[tuple]:
         """The rows a SELECT returns, as tuples of its columns' typed values, in their order."""
         results = self._for(_driver(session)[0]).results
-        return [tuple(p(v) if p else v for p, v in zip(results, found))
-                for found in self.run(session, values).fetchall()]
+        found = self.run(session, values).fetchall()
+        if not results:
+            return found
+        typed = []
+        for row in found:
+            row = list(row)
+            for i, process in results:
+                row[i] = process(row[i])
+            typed.append(tuple(row))
+        return typed
 
     def _for(self, dialect) -> _Compiled:
         return self._by_dialect.get(dialect.name) or self._compile(dialect)
 
     @staticmethod
     def _params(compiled: _Compiled, values: dict):
-        fixed = compiled.fixed
-        processed = [p(v) if p else v for p, v in zip(
-            compiled.processors, (values[n] if n in values else fixed[n] for n in compiled.names))]
+        if compiled.fixed:
+            values = {**compiled.fixed, **values}
+        processed = [values[n] for n in compiled.names]
+        for i, process in compiled.processing:
+            processed[i] = process(processed[i])
         return tuple(processed) if compiled.positional else dict(zip(compiled.names, processed))
 
     def _compile(self, dialect) -> _Compiled:
@@ -100,12 +117,16 @@ class Prepared:
             self.statement, "is_dml", False) else []
         compiled = self._by_dialect[dialect.name] = _Compiled(
             sql=done.string, names=names,
-            processors=tuple(done.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names),
+            processing=_processing(done.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names),
             fixed={n: bind.effective_value for n, bind in done.binds.items() if not bind.required},
             positional=done.positiontup is not None,
-            results=tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
+            results=_processing(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
             row=namedtuple("Row", [c.key for c in selected], rename=True) if selected else tuple)
         return compiled
+
+
+def _processing(processors) -> tuple[tuple[int, object], ...]:
+    return tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
 
 def _inserting(table, *returning) -> Prepared:
@@ -194,6 +215,21 @@ def loaded(model, mapping, *, session: Session | None = None):
         make_transient_to_detached(instance)
         session.add(instance)
     return instance
+
+
+_KNOWN = "mieux_known"
+
+
+def remember(session: Session, row) -> None:
+    """Keep a row the write path loaded for the rest of this unit of work (the session's identity
+    map holds rows weakly), so the view, the key and the effects find it with a dict lookup."""
+    session.info.setdefault(_KNOWN, {})[type(row), row.id] = row
+
+
+def known(session: Session, model, row_id: int):
+    """A row this unit of work remembered, else the session's own (loaded if need be)."""
+    kept = session.info.get(_KNOWN)
+    return (kept and kept.get((model, row_id))) or session.get(model, row_id)
 
 
 def snapshot(row) -> dict:

@@ -15,11 +15,14 @@ DEFAULT_DEADLINES = Path(__file__).with_name("deadlines.yaml")
 
 def load_policy(path: Path, *, facility: Facility, machine: StateMachine | None = None,
                 machines: dict[str, StateMachine] | None = None,
-                anchors: dict[str, set[str]] | None = None) -> Policy:
+                anchors: dict[str, set[str]] | None = None,
+                relations: dict[str, set[str]] | None = None) -> Policy:
     """Read, validate and cross-check the policy; every problem is named with its place.
 
     Each rule is checked against the machine of its subject (`machines`, by kind; `machine` alone
-    means the Action's) and, when `anchors` is given, its anchor against the dates that subject has."""
+    means the Action's), when `anchors` is given its anchor against the dates that subject has, and
+    whom it tells against the roles, the facility's people and the people its subject names by
+    relation (`relations`: an assignment's `expert`)."""
     policy = load_model(path, Policy, what="the deadline policy", error=ConfigError)
     machines = machines or {"action": machine}
     problems = []
@@ -35,9 +38,12 @@ def load_policy(path: Path, *, facility: Facility, machine: StateMachine | None 
         if anchors is not None and rule.anchor not in anchors.get(rule.subject, set()):
             problems.append(f"{where}.anchor: {rule.subject} has no date {rule.anchor!r}; it has "
                             f"{', '.join(sorted(anchors.get(rule.subject, set())))}")
+        related = (relations or {}).get(rule.subject, set())
         for notice in [*rule.reminders, rule.on_due, *rule.escalations]:
             problems += [f"{where}: tell {who!r} is neither a role nor a person of the facility"
-                         for who in notice.tell if who not in Role.__members__ and who not in people]
+                         + (f" nor one the {rule.subject} names ({', '.join(sorted(related))})" if related else "")
+                         for who in notice.tell if who not in Role.__members__ and who not in people
+                         and who not in related]
     try:
         calendar(policy, facility)
     except (NotImplementedError, KeyError, ValueError) as error:

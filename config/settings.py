@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     facility_file: Path = DEFAULT_FACILITY
     deadlines_file: Path = Path(__file__).with_name("deadlines.yaml")
     matching_file: Path = Path(__file__).with_name("matching.yaml")
+    dsa_file: Path = Path(__file__).with_name("dsa.yaml")
     actor: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     prefect_port: int = Field(4200, ge=1, le=65_535)

@@ -67,7 +67,7 @@ class DeadlineRule(Strict):
     process: Process
     subject: str = "action"
     live_in: list[str] = Field(min_length=1)
-    anchor: str = Field(default="entered", pattern=r"^(entered|(action\.)?[a-z][a-z0-9_]*)$")
+    anchor: str = Field(default="entered", pattern=r"^(entered|([a-z][a-z_]*\.)?[a-z][a-z0-9_]*)$")
     due: Offset
     on_non_working_day: Literal["next_working_day", "keep"] = "next_working_day"
     """A due date that falls on a weekend, a holiday or an office closure moves to the next working

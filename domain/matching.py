@@ -5,7 +5,9 @@ why in words; an expert who fails a hard rule (cannot work in the activity's lan
 available over its dates) is excluded with that reason instead of scored. The explanation a
 person reads is the list the score was added up from, so the two cannot disagree.
 
-Still to come with assignments: no overlapping deployment, fair spread over recent deployments.
+An expert's assignments count too: one on another activity whose dates overlap excludes them (an
+expert cannot be in two places), one on this activity already excludes them from its list, and
+each deployment in the last `spread_months` takes points off (fair spread).
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +34,9 @@ class Weights(Strict):
     """Of an EU Member State administration."""
     languages: float = Field(10, ge=0)
     """Every working language of the activity at C1 or better, not just B2."""
+    fair_spread: float = Field(10, ge=0)
+    """Taken off per deployment in the last `spread_months`: experts deployed often rank lower."""
+    spread_months: int = Field(24, ge=1, le=240)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,22 @@ class Need:
     languages: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
+    activity: str | None = None
+    """The activity's key: an expert already on it is not a candidate for it again."""
+
+
+@dataclass(frozen=True)
+class Engaged:
+    """One of an expert's assignments that still holds them (not declined or withdrawn)."""
+
+    activity: str
+    state: str
+    start: date | None
+    end: date | None
+
+    @property
+    def deployed(self) -> bool:
+        return self.state in ("deployed", "completed")
 
 
 @dataclass(frozen=True)
@@ -59,6 +80,7 @@ class Candidate:
     languages: dict[str, str]
     available: tuple[tuple[date, date], ...] = ()
     unavailable: tuple[tuple[date, date], ...] = ()
+    engaged: tuple[Engaged, ...] = ()
 
 
 @dataclass
@@ -89,6 +111,12 @@ def judge(candidate: Candidate, need: Need, weights: Weights) -> Match:
             match.excluded.append(f"unavailable during {need.start}..{need.end}")
         elif candidate.available and not any(w[0] <= need.start and need.end <= w[1] for w in candidate.available):
             match.excluded.append(f"not available over {need.start}..{need.end}")
+    for other in candidate.engaged:
+        if other.activity == need.activity:
+            match.excluded.append(f"already on this activity ({other.state.replace('_', ' ')})")
+        elif need.start and need.end and other.start and other.end and _overlaps((other.start, other.end),
+                                                                                 need.start, need.end):
+            match.excluded.append(f"on {other.activity} from {other.start} to {other.end}: cannot be in two places")
     if match.excluded:
         return match
     if need.theme in candidate.themes:
@@ -102,7 +130,25 @@ def judge(candidate: Candidate, need: Need, weights: Weights) -> Match:
         match.reasons.append((weights.member_state, f"a Member State administration ({candidate.country})"))
     if need.languages and all(candidate.languages.get(lang) in ("C1", "C2", "native") for lang in need.languages):
         match.reasons.append((weights.languages, f"fluent in {', '.join(need.languages)}"))
+    if need.start and (recent := _recent(candidate, need.start, weights.spread_months)):
+        times = "once" if recent == 1 else f"{recent} times"
+        match.reasons.append((-weights.fair_spread * recent, f"deployed {times} in the last {weights.spread_months} "
+                                                             "months"))
     return match
+
+
+def _recent(candidate: Candidate, before: date, months: int) -> int:
+    """How many times the expert was deployed on activities that started in the `months` before `before`."""
+    since = _months_before(before, months)
+    return sum(1 for e in candidate.engaged if e.deployed and e.start and since <= e.start <= before)
+
+
+def _months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter: 31 March -> 28 February)."""
+    from calendar import monthrange
+
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def rank(candidates: list[Candidate], need: Need, weights: Weights) -> list[Match]:

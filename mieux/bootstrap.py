@@ -13,7 +13,7 @@ from config.facility import Facility, load_facility
 from config.settings import Settings
 from domain.clock import Clock, SystemClock
 from mieux.service import ActionService, Effect, Observer
-from mieux.subjects import ANCHORS, MACHINES
+from mieux.subjects import ANCHORS, MACHINES, RELATIONS, parents_of, people_of
 from notifications.directory import Directory
 from notifications.planner import TransitionAlerts
 from store.db import check_schema, make_engine
@@ -32,7 +32,7 @@ class App:
                  effects: Iterable[Effect] = (), observers: Iterable[Observer] = ()):
         self.settings, self.facility, self.engine = settings, facility, engine
         self.directory = Directory(facility, held=self._held)
-        alerts = TransitionAlerts(self.directory, MACHINES.values())
+        alerts = TransitionAlerts(self.directory, MACHINES.values(), parents=parents_of, people=people_of)
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
                                      effects=[self._keep_deadlines, alerts, *effects],
                                      prepare=lambda: self.deadline_keeper)
@@ -56,7 +56,8 @@ class App:
     def policy(self) -> "Policy":
         from config.policy import load_policy
 
-        return load_policy(self.settings.deadlines_file, machines=MACHINES, anchors=ANCHORS, facility=self.facility)
+        return load_policy(self.settings.deadlines_file, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS,
+                           facility=self.facility)
 
     @cached_property
     def calendar(self) -> "BusinessCalendar":

@@ -20,7 +20,7 @@ from domain.calendar import BusinessCalendar
 from domain.clock import Clock
 from domain.deadlines import DeadlineRule, Policy, outcome, plan, starts
 from domain.events import Recorded
-from mieux.subjects import KINDS, action_of
+from mieux.subjects import KINDS, action_of, people_of
 from notifications.directory import Directory
 from store import rows
 from store.db import reading, transaction
@@ -46,7 +46,8 @@ class DeadlineKeeper:
         starting = [r for r in rules if moved and starts(r, source=event.source, dest=event.dest)]
         replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
         if not starting and not replanning and (event.source is None or not moved):
-            return  # nothing to start, stop or re-plan: no query at all
+            self._replan_children(session, subject, event)
+            return  # nothing of its own to start, stop or re-plan: no query for it
         known = [] if event.source is None else rows.deadlines_of(session, event.subject, event.subject_id)
         stopped = []  # (deadline, outcome)
         for deadline in known:
@@ -68,9 +69,12 @@ class DeadlineKeeper:
         action = action_of(session, subject)
         due = {}
         for rule in [*starting, *replanning]:
-            if not self._blocked(known, rule) and (due_at := self._start(session, subject, action, event, rule)):
+            if not self._blocked(known, rule) and (
+                    due_at := self._start(session, event.subject, subject, action, rule, event.at)):
                 due[rule.kind] = due_at
-        self._audit_replans(session, event, [d for d, result in stopped if result == "replanned"], due)
+        self._audit_replans(session, event, event.subject, event.subject_id, event.dest,
+                            [d for d, result in stopped if result == "replanned"], due, anchors=set(event.payload))
+        self._replan_children(session, subject, event)
 
     @staticmethod
     def _blocked(known: list[tuple[str, str]], rule: DeadlineRule) -> bool:
@@ -78,16 +82,18 @@ class DeadlineKeeper:
         statuses = {"pending", "met", "missed"} if rule.once else {"pending"}
         return any(kind == rule.kind and status in statuses for kind, status in known)
 
-    def _anchor(self, subject, action: Action, rule: DeadlineRule, at: datetime) -> date | None:
+    def _anchor(self, session: Session, kind: str, subject, rule: DeadlineRule, at: datetime) -> date | None:
         if rule.anchor == "entered":
             return self.calendar.local_date(at)
         owner, _, field = rule.anchor.rpartition(".")
-        value = getattr(action if owner == "action" else subject, field, None)
+        source = KINDS[kind].parents[owner](session, subject) if owner else subject
+        value = getattr(source, field, None)
         return value.date() if isinstance(value, datetime) else value
 
-    def _start(self, session: Session, subject, action: Action, event: Recorded, rule: DeadlineRule) -> datetime | None:
+    def _start(self, session: Session, kind: str, subject, action: Action, rule: DeadlineRule,
+               at: datetime) -> datetime | None:
         """Write the deadline `rule` plans for the subject and its timers; returns when it is due."""
-        anchor = self._anchor(subject, action, rule, event.at)
+        anchor = self._anchor(session, kind, subject, rule, at)
         if anchor is None:
             return None  # its date is not known yet: the edit that sets it starts the deadline
         planned = self._plans.get((rule.kind, anchor))
@@ -95,24 +101,47 @@ class DeadlineKeeper:
             if len(self._plans) > 10_000:
                 self._plans.clear()
             planned = self._plans[rule.kind, anchor] = plan(rule, anchor, self.calendar)
-        rows.add_deadline(session, {"action_id": action.id, "subject_kind": event.subject,
-                                    "subject_id": event.subject_id, "kind": rule.kind, "label": rule.label,
-                                    "process": rule.process, "due_at": planned.due_at,
-                                    "moved_from": planned.moved_from, "started_at": event.at},
+        rows.add_deadline(session, {"action_id": action.id, "subject_kind": kind, "subject_id": subject.id,
+                                    "kind": rule.kind, "label": rule.label, "process": rule.process,
+                                    "due_at": planned.due_at, "moved_from": planned.moved_from, "started_at": at},
                           [{"point": t.point, "seq": t.seq, "fire_at": t.fire_at, "tell": list(t.tell)}
                            for t in planned.timers])
         return planned.due_at
 
-    def _audit_replans(self, session: Session, event: Recorded, old: list, due: dict[str, datetime]) -> None:
-        """The subject's history says which deadlines an edit moved, and from when to when."""
+    def _replan_children(self, session: Session, subject, event: Recorded) -> None:
+        """Re-plan the pending deadlines of the subjects that hang on the dates this change moved
+        (an activity postponed: its experts' contract and report deadlines)."""
+        moved = {f"{event.subject}.{name}" for name in event.payload}
+        if not moved:
+            return
+        for child_kind, children_of in KINDS[event.subject].children.items():
+            rules = {r.kind: r for r in self.policy.deadlines if r.subject == child_kind and r.anchor in moved}
+            if not rules:
+                continue
+            action = action_of(session, subject)
+            for child in children_of(session, subject):
+                old = [d for d in rows.deadlines_of(session, child_kind, child.id)
+                       if d.status == "pending" and d.kind in rules]
+                if not old:
+                    continue
+                rows.stop_deadlines(session, [(d.id, "replanned") for d in old], at=event.at, by=event.trigger)
+                due = {}
+                for d in old:
+                    if due_at := self._start(session, child_kind, child, action, rules[d.kind], event.at):
+                        due[d.kind] = due_at
+                self._audit_replans(session, event, child_kind, child.id, child.state, old, due, anchors=moved)
+
+    def _audit_replans(self, session: Session, event: Recorded, kind: str, subject_id: int, state: str, old: list,
+                       due: dict[str, datetime], *, anchors: set[str]) -> None:
+        """The subject's history says which deadlines a change moved, and from when to when."""
         if not old:
             return
         moves = [f"{d.label}: due {self.calendar.local_date(d.due_at)} -> "
                  f"{self.calendar.local_date(due[d.kind]) if d.kind in due else 'no date'}" for d in old]
-        anchors = sorted({self.policy.rule(d.kind).anchor for d in old} & set(event.payload))
-        rows.add_audit(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
-                       at=event.at, trigger="replan", from_state=event.dest, to_state=event.dest,
-                       actor=event.actor, reason=f"{', '.join(anchors)} changed", payload={"deadlines": moves},
+        changed = sorted({self.policy.rule(d.kind).anchor for d in old} & anchors)
+        rows.add_audit(session, action_id=event.action_id, subject_kind=kind, subject_id=subject_id,
+                       at=event.at, trigger="replan", from_state=state, to_state=state,
+                       actor=event.actor, reason=f"{', '.join(changed)} changed", payload={"deadlines": moves},
                        via=event.via)
 
 
@@ -125,7 +154,8 @@ class Fired:
     cancelled: int = 0
 
 
-def _owe_alert(session: Session, *, timers, last, deadline, subject, action, event_key, name, directory, now):
+def _owe_alert(session: Session, *, timers, last, deadline, subject, action, event_key, name, directory, related,
+               now):
     tell = list(dict.fromkeys(who for t in timers for who in t.tell))
     data = {"reference": event_key, "name": name, "deadline": deadline.label, "kind": deadline.kind,
             "point": last.point, "due_at": deadline.due_at.isoformat(), "state": subject.state,
@@ -135,7 +165,7 @@ def _owe_alert(session: Session, *, timers, last, deadline, subject, action, eve
         data["of_action"] = f"{action.reference} {action.name}"
     rows.add_alert(session, action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
                    kind=f"{deadline.kind}.{last.point}", source=f"timer:{last.id}",
-                   recipients=directory.resolve(tell, action=action), urgent=last.point != "reminder",
+                   recipients=directory.resolve(tell, action=action, related=related), urgent=last.point != "reminder",
                    created_at=now, data=data)
 
 
@@ -181,8 +211,8 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             if last.point != "reminder" and deadline.overdue_since is None:
                 deadline.overdue_since = now
             FIRING[rule.fire](session, timers=timers, last=last, deadline=deadline, subject=subject, action=action,
-                              event_key=kind.key(session, subject), name=action.name if subject is action else subject.title,
-                              directory=directory, now=now)
+                              event_key=kind.key(session, subject), name=kind.title(session, subject),
+                              directory=directory, related=people_of(session, kind.name, subject), now=now)
             fired += 1
             coalesced += len(earlier)
     return Fired(fired, coalesced, cancelled)

@@ -141,16 +141,26 @@ MATCHED = [Expert.__table__.c[name] for name in ("id", "name", "category", "admi
 
 
 def candidates(engine) -> list:
-    """The roster in the store as matching sees it."""
-    from domain.matching import Candidate
+    """The roster in the store as matching sees it, each expert with the assignments that hold them."""
+    from domain.matching import Candidate, Engaged
+    from states.assignment import GONE
+    from store.tables import Action, Activity, Assignment
 
     def windows(spans: list[dict]) -> tuple:
         return tuple((date.fromisoformat(w["start"]), date.fromisoformat(w["end"])) for w in spans)
 
+    engaged: dict[int, list] = {}
     with reading(engine) as session:
-        found = session.connection().execute(select(*MATCHED).order_by(MATCHED[0])).all()
+        connection = session.connection()
+        found = connection.execute(select(*MATCHED).order_by(MATCHED[0])).all()
+        for expert_id, reference, number, state, start, end in connection.execute(
+                select(Assignment.expert_id, Action.reference, Activity.number, Assignment.state, Activity.start,
+                       Activity.end).join(Activity, Assignment.activity_id == Activity.id)
+                .join(Action, Assignment.action_id == Action.id).where(Assignment.state.not_in(GONE))):
+            engaged.setdefault(expert_id, []).append(Engaged(f"{reference}/{number}", state, start, end))
     return [Candidate(f"E{i}", name, category, country, sex, tuple(themes), tuple(keywords),
-                      {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable))
+                      {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable),
+                      tuple(engaged.get(i, ())))
             for i, name, category, country, sex, themes, keywords, spoken, available, unavailable in found]
 
 
@@ -161,7 +171,8 @@ def match(service, activity_key: str, weights) -> tuple:
     activity = service.subject("activity", activity_key)
     action = service.get(activity_key.split("/")[0])
     need = Need(theme=action.theme, words=words(action.name, (action.fiche or {}).get("objective"), activity.title),
-                languages=tuple(activity.languages), start=activity.start, end=activity.end)
+                languages=tuple(activity.languages), start=activity.start, end=activity.end,
+                activity=f"{action.reference}/{activity.number}")
     return activity, action, rank(candidates(service.engine), need, weights)
 
 
@@ -176,7 +187,8 @@ def reach(engine, zone):
             return None
         with reading(engine) as session:
             row = session.get(Expert, int(found.group(1)))
-        return None if row is None else Recipient(expert_key(row), row.name, row.email, None, ("email",), zone)
+        return None if row is None else Recipient(expert_key(row), row.name, row.email, None, ("email",), zone,
+                                                  roles=frozenset({"expert"}))
 
     return recipient
 

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
@@ -21,16 +22,19 @@ from sqlmodel import Session, select
 from config.facility import Facility
 from domain.activities import ActivityIn
 from domain.clock import Clock
-from domain.errors import Conflict, InvalidInput, NotPermitted
+from domain.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from domain.events import Recorded
 from domain.model import Role
 from domain.schemas import ActionChanges, RequestIn
-from mieux.subjects import ACTIONS, ACTIVITIES, Kind, action_of, action_officer, activities_of, find_action, kind
+from domain.assignments import AssignmentIn
+from mieux.subjects import (ACTIONS, ACTIVITIES, ASSIGNMENTS, Kind, action_of, action_officer, activities_of,
+                            find_action, find_activity, kind)
 from states.action import REGISTRARS, REQUEST
 from states.activity import ADDERS, PLANNED
+from states.assignment import GONE, OPEN_ACTIVITY, PROPOSED, PROPOSERS
 from store import rows
 from store.db import reading, transaction, writing
-from store.tables import Action, Activity, Alert, Audit, Deadline, Delivery, ReferenceCounter
+from store.tables import Action, Activity, Alert, Assignment, Audit, Deadline, Delivery, Expert, ReferenceCounter
 
 Effect = Callable[[Session, object, Recorded], None]
 Observer = Callable[[Recorded], None]
@@ -41,11 +45,19 @@ FROM_FICHE = {"type": "type", "title": "title", "start": "start", "end": "end", 
 
 
 def _stored(value):
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"  # money: the exact text
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, list):
         return [_stored(v) for v in value]
     return value
+
+
+def overlap(one, other) -> bool:
+    """Do two activities' dates overlap (either without dates: they cannot be said to)?"""
+    return bool(one.start and one.end and other.start and other.end
+                and one.start <= other.end and other.start <= one.end)
 
 
 def label(row) -> str:
@@ -153,6 +165,55 @@ class ActionService:
             self.record(session, row, event)
             added.append((row, event))
         return added
+
+    # -- experts on activities ------------------------------------------------------------------
+    def propose_expert(self, activity_key: str, proposal: AssignmentIn, *, actor: str,
+                       via: str | None = None) -> Assignment:
+        """Propose an expert of the roster for an activity (state `proposed`): refused if the expert
+        is already on it, or on another activity whose dates overlap (nobody is in two places)."""
+        self.prepare()
+        now = self.clock.now()
+        fields = proposal.model_dump(mode="json", exclude_unset=True, exclude={"expert"})
+        expert_id = int(proposal.expert[1:])
+        with transaction(self.engine) as session:
+            activity = find_activity(session, activity_key)
+            action = action_of(session, activity)
+            name = ACTIVITIES.label(session, activity)
+            roles = self.roles(actor, action, ASSIGNMENTS.machine)
+            if not roles & set(PROPOSERS):
+                raise NotPermitted(f"cannot propose an expert for {name}: only a {' or '.join(sorted(PROPOSERS))} "
+                                   f"may, and {actor} is {' and '.join(sorted(roles))}")
+            expert = session.get(Expert, expert_id)
+            if expert is None:
+                raise NotFound(f"no expert E{expert_id} in the roster (mieux expert list)")
+            if activity.state not in OPEN_ACTIVITY:
+                raise InvalidInput(f"cannot propose an expert for {name}: it is {activity.state}")
+            for other, other_activity in session.exec(
+                    select(Assignment, Activity).join(Activity, Assignment.activity_id == Activity.id)
+                    .where(Assignment.expert_id == expert_id, Assignment.state.not_in(GONE))):
+                if other_activity.id == activity.id:
+                    raise Conflict(f"E{expert_id} {expert.name} is already on {name} ({other.state})")
+                if overlap(activity, other_activity):
+                    raise Conflict(f"E{expert_id} {expert.name} is on {ACTIVITIES.label(session, other_activity)} "
+                                   f"from {other_activity.start} to {other_activity.end} ({other.state}), which "
+                                   f"overlaps {activity.start} to {activity.end}: an expert cannot be in two places")
+            row = Assignment(action_id=action.id, activity_id=activity.id, expert_id=expert_id, state=PROPOSED,
+                             state_since=now, created_at=now, updated_at=now, **self._typed(ASSIGNMENTS, fields))
+            session.add(row)
+            session.flush()
+            rows.remember(session, activity)
+            event = self.event(ASSIGNMENTS, session, row, "propose", None, PROPOSED, actor, now,
+                               payload={"expert": f"E{expert_id}", **fields}, via=via)
+            self.record(session, row, event)
+        self.notify(event)
+        return row
+
+    def assignments(self, activity_key: str) -> list[tuple[Assignment, Expert]]:
+        """An activity's experts: each assignment with its expert, in the order they were proposed."""
+        with reading(self.engine) as session:
+            activity = find_activity(session, activity_key)
+            return list(session.exec(select(Assignment, Expert).join(Expert, Assignment.expert_id == Expert.id)
+                                     .where(Assignment.activity_id == activity.id).order_by(Assignment.id)))
 
     # -- any subject ---------------------------------------------------------------------------
     def transition(self, kind_name: str, key: str, trigger: str, *, actor: str, reason: str | None = None,
@@ -268,8 +329,12 @@ class ActionService:
         """How people name each subject of an Action: (kind, id) -> key."""
         with reading(self.engine) as session:
             action = find_action(session, reference)
+            activities = {a.id: f"{action.reference}/{a.number}" for a in activities_of(session, action.id)}
+            experts = session.exec(select(Assignment.id, Assignment.activity_id, Assignment.expert_id)
+                                   .where(Assignment.action_id == action.id))
             return {("action", action.id): action.reference,
-                    **{("activity", a.id): f"{action.reference}/{a.number}" for a in activities_of(session, action.id)}}
+                    **{("activity", i): key for i, key in activities.items()},
+                    **{("assignment", i): f"{activities[a]}/E{e}" for i, a, e in experts}}
 
     # -- the parts -----------------------------------------------------------------------------
     def _change(self, subject: Kind, key: str, expected_version: int | None, change: Callable):
@@ -281,6 +346,7 @@ class ActionService:
             try:
                 with writing(self.engine) as session, session.no_autoflush:  # one UPDATE, one version
                     row = subject.find(session, key, for_update=True)
+                    rows.remember(session, row)  # what belongs to it sees it as this change leaves it
                     if expected_version is not None and row.version != expected_version:
                         raise Conflict(f"{self._label(subject, session, row)} is at version {row.version}, not "
                                        f"{expected_version}: someone changed it; look again and retry")
@@ -324,13 +390,13 @@ class ActionService:
         return {name: _stored(getattr(model, name)) for name in payload}
 
     def _label(self, subject: Kind, session: Session, row) -> str:
-        return label(row) if subject is ACTIONS else f"{subject.key(session, row)} {row.title}"
+        return subject.label(session, row)
 
     def event(self, subject: Kind, session: Session, row, trigger: str, source: str | None, dest: str, actor: str,
               at: datetime, reason: str | None = None, payload: dict | None = None, *,
               via: str | None = None) -> Recorded:
         """The event recording what happened to `row` (through `via`, else the service's door)."""
-        name = row.name if subject is ACTIONS else row.title
+        name = subject.title(session, row)
         return Recorded(subject=subject.name, subject_id=row.id, action_id=action_of(session, row).id,
                         key=subject.key(session, row), name=name, trigger=trigger, source=source, dest=dest,
                         actor=actor, at=at, reason=reason, payload=payload or {}, via=via or self.door)

@@ -8,21 +8,24 @@ subject (`action_officer`: the project officer of its Action).
 """
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
 from pydantic import BaseModel
 from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, bindparam
 from sqlmodel import Session, select
 
 from domain.activities import ActivityChanges
+from domain.assignments import AssignmentChanges
 from domain.errors import InvalidInput, NotFound
 from domain.schemas import ActionChanges
 from states.action import ACTION
 from states.activity import ACTIVITY
+from states.assignment import ASSIGNMENT, LIVE as ASSIGNMENT_LIVE
 from states.machine import StateMachine
 from store import rows
-from store.tables import Action, Activity
+from store.tables import Action, Activity, Assignment, Expert
 
 
 class View:
@@ -49,9 +52,21 @@ class View:
         return getattr(self.row, name)
 
 
+Related = Callable[[Session, object], object]
+
+
 @dataclass(frozen=True)
 class Kind:
-    """One kind of subject."""
+    """One kind of subject, and how it hangs together with the others:
+
+    - `parents`: the subjects it belongs to, by kind (an assignment's activity and Action), whose
+      dates its deadlines may count from (`anchor: activity.start`) and whose fields its alerts
+      may carry (`activity.title`);
+    - `children`: the subjects whose deadlines may hang on its dates (an activity's assignments:
+      postponing the activity re-plans them);
+    - `people`: people named by their relation to it, for `tell` (an assignment's `expert`, an
+      activity's `experts`), each a list of person ids.
+    """
 
     machine: StateMachine
     table: type
@@ -59,11 +74,19 @@ class Kind:
     find: Callable[[Session, str], object]
     key: Callable[[Session, object], str]
     view: Callable[..., View]
+    title: Callable[[Session, object], str]
     check: Callable[[object], str | None] = lambda row: None
+    parents: dict[str, Related] = field(default_factory=dict)
+    children: dict[str, Callable[[Session, object], list]] = field(default_factory=dict)
+    people: dict[str, Callable[[Session, object], list[str]]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
         return self.machine.kind
+
+    def label(self, session: Session, row) -> str:
+        """How a person names the subject: its key and title."""
+        return f"{self.key(session, row)} {self.title(session, row)}"
 
 
 def action_officer(person_id: str, action: Action) -> set[str]:
@@ -116,7 +139,8 @@ def action_view(session: Session, action: Action, *, reason=None, to=None, chang
                 changed=changed, today=today)
 
 
-ACTIONS = Kind(ACTION, Action, ActionChanges, find_action, key=lambda _s, a: a.reference, view=action_view)
+ACTIONS = Kind(ACTION, Action, ActionChanges, find_action, key=lambda _s, a: a.reference, view=action_view,
+               title=lambda _s, a: a.name, children={"activity": lambda session, a: activities_of(session, a.id)})
 
 
 # -- Activities --------------------------------------------------------------------------------
@@ -150,8 +174,8 @@ def activity_key(session: Session, activity: Activity) -> str:
 def activity_view(session: Session, activity: Activity, *, reason=None, to=None, changed=frozenset(),
                   today: date | None = None) -> View:
     action = action_of(session, activity)
-    return View(activity, reason=reason, to=to, changed=changed, today=today, action_state=action.state,
-                action=action)
+    return View(activity, lazy={"assignments": lambda: assignment_summaries(session, activity)}, reason=reason,
+                to=to, changed=changed, today=today, action_state=action.state, action=action)
 
 
 def check_activity(activity: Activity) -> str | None:
@@ -160,11 +184,99 @@ def check_activity(activity: Activity) -> str | None:
     return None
 
 
-ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activity_key, view=activity_view,
-                  check=check_activity)
+# -- Assignments -------------------------------------------------------------------------------
+ASSIGNMENT_KEY = re.compile(r"^(\d{4}-\d{2,4}/\d{1,4})/[Ee](\d{1,9})$")
+_assignment = Assignment.__table__
+_ASSIGNMENT_COLUMNS = [c.key for c in _assignment.columns]
+_ASSIGNMENT_WHERE = (_assignment.c.activity_id == bindparam("activity_id"),
+                     _assignment.c.expert_id == bindparam("expert_id"))
+_ASSIGNMENT = rows.Prepared(select(_assignment).where(*_ASSIGNMENT_WHERE))
+_ASSIGNMENT_FOR_UPDATE = rows.Prepared(select(_assignment).where(*_ASSIGNMENT_WHERE).with_for_update())
+_ASSIGNMENTS_OF = rows.Prepared(
+    select(_assignment.c.expert_id, Expert.__table__.c.name, _assignment.c.state)
+    .join_from(_assignment, Expert.__table__, _assignment.c.expert_id == Expert.__table__.c.id)
+    .where(_assignment.c.activity_id == bindparam("activity_id")).order_by(_assignment.c.id))
 
-KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES)}
+
+def find_assignment(session: Session, key: str, *, for_update: bool = False) -> Assignment:
+    """An assignment by its key, `2026-07/3/E17`; its activity and Action stay known to the unit of work."""
+    found = ASSIGNMENT_KEY.match(key.strip())
+    if not found:
+        raise InvalidInput(f"{key!r} is not an assignment: name it by its activity and expert, like 2026-07/3/E17")
+    activity = find_activity(session, found.group(1))
+    rows.remember(session, activity)
+    rows.remember(session, action_of(session, activity))
+    expert_id = int(found.group(2))
+    values = (_ASSIGNMENT_FOR_UPDATE if for_update else _ASSIGNMENT).tuples(
+        session, {"activity_id": activity.id, "expert_id": expert_id})
+    if not values:
+        raise NotFound(f"no assignment {key!r}: expert E{expert_id} is not proposed for {found.group(1)}")
+    return rows.loaded(Assignment, dict(zip(_ASSIGNMENT_COLUMNS, values[0])))
+
+
+def activity_of(session: Session, assignment: Assignment) -> Activity:
+    return rows.known(session, Activity, assignment.activity_id)
+
+
+def assignment_key(session: Session, assignment: Assignment) -> str:
+    return f"{activity_key(session, activity_of(session, assignment))}/E{assignment.expert_id}"
+
+
+def assignment_title(session: Session, assignment: Assignment) -> str:
+    """`on Training of border officers`: never the expert's name, which alerts, events and the
+    Prefect server would otherwise keep (the key names the expert: 2026-07/3/E17)."""
+    return f"on {activity_of(session, assignment).title}"
+
+
+def assignment_summaries(session: Session, activity: Activity) -> list:
+    """An activity's assignments as its guards see them: `expert` (E17), `name`, `state`."""
+    return [SimpleNamespace(expert=f"E{expert_id}", name=name, state=state)
+            for expert_id, name, state in _ASSIGNMENTS_OF.tuples(session, {"activity_id": activity.id})]
+
+
+def assignment_view(session: Session, assignment: Assignment, *, reason=None, to=None, changed=frozenset(),
+                    today: date | None = None) -> View:
+    return View(assignment, reason=reason, to=to, changed=changed, today=today,
+                activity=activity_of(session, assignment))
+
+
+_ASSIGNMENTS = rows.Prepared(select(_assignment).where(_assignment.c.activity_id == bindparam("activity_id"))
+                             .order_by(_assignment.c.id))
+
+
+def assignments_of(session: Session, activity: Activity) -> list[Assignment]:
+    """An activity's assignments, whatever their state, in the order they were proposed (in no
+    session: read inside a transition, which postponing its activity makes a common read)."""
+    return [rows.loaded(Assignment, dict(zip(_ASSIGNMENT_COLUMNS, values)))
+            for values in _ASSIGNMENTS.tuples(session, {"activity_id": activity.id})]
+
+
+def live_experts(session: Session, activity: Activity) -> list[str]:
+    """The experts asked to take part in an activity who have not said no, as person ids (E17)."""
+    return [s.expert for s in assignment_summaries(session, activity) if s.state in ASSIGNMENT_LIVE]
+
+
+ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activity_key, view=activity_view,
+                  title=lambda _s, a: a.title, check=check_activity,
+                  parents={"action": lambda session, row: action_of(session, row)},
+                  children={"assignment": assignments_of}, people={"experts": live_experts})
+ASSIGNMENTS = Kind(ASSIGNMENT, Assignment, AssignmentChanges, find_assignment, key=assignment_key,
+                   view=assignment_view, title=assignment_title,
+                   parents={"activity": activity_of, "action": lambda session, row: action_of(session, row)},
+                   people={"expert": lambda _session, row: [f"E{row.expert_id}"]})
+
+KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS)}
 """Every kind of subject, by name."""
+
+
+def parents_of(session: Session, kind_name: str, row) -> dict[str, object]:
+    """The subjects `row` belongs to, by kind (an Action belongs to none)."""
+    return {name: find(session, row) for name, find in KINDS[kind_name].parents.items()}
+
+
+def people_of(session: Session, kind_name: str, row) -> dict[str, Callable[[], list[str]]]:
+    """Who each relation of `row` names (`expert` -> [E17]), each looked up only if asked."""
+    return {name: (lambda find=find: find(session, row)) for name, find in KINDS[kind_name].people.items()}
 
 
 def kind(name: str) -> Kind:
@@ -178,6 +290,8 @@ def action_of(session: Session, row) -> Action:
     return row if isinstance(row, Action) else rows.known(session, Action, row.action_id)
 
 MACHINES = {name: k.machine for name, k in KINDS.items()}
+RELATIONS = {name: set(k.people) for name, k in KINDS.items()}
+"""The people each kind of subject names by relation (`expert`), which its deadlines may tell."""
 
 
 def _dates(table) -> set[str]:
@@ -187,5 +301,6 @@ def _dates(table) -> set[str]:
             if any(t in (day, datetime) for t in (field.annotation, *getattr(field.annotation, "__args__", ())))}
 
 
-ANCHORS = {name: {"entered", *_dates(k.table), *(f"action.{d}" for d in _dates(Action))} for name, k in KINDS.items()}
+ANCHORS = {name: {"entered", *_dates(k.table), *(f"{parent}.{d}" for parent in k.parents for d in _dates(KINDS[parent].table))}
+           for name, k in KINDS.items()}
 """The days a deadline of each kind of subject may count from (its policy `anchor`)."""

@@ -1,8 +1,9 @@
 """The recipient directory: who an alert names, and how each of them is reached.
 
 `tell` lists roles and person ids. A role relative to the subject resolves through the Action it
-belongs to (`project_officer`: the Action's own officer, everyone with the role if it has none);
-any other role is everyone who holds it. People are the facility's; later issues add people held
+belongs to (`project_officer`: the Action's own officer, everyone with the role if it has none),
+or through the subject's own relations (an assignment's `expert`, an activity's `experts`); any
+other role is everyone who holds it. People are the facility's; later issues add people held
 in the database (experts, participants, partner focal points) behind the same two questions.
 The outbox asks the directory, never the facility file: a recipient it cannot reach on a channel
 is a failure of that delivery, visible in `mieux outbox --failed`, not a silent drop. So is a role
@@ -15,6 +16,10 @@ from zoneinfo import ZoneInfo
 
 from config.facility import Facility
 from domain.model import Role
+
+EXTERNAL = frozenset({"expert"})
+"""Roles of people outside the team (experts): their messages carry no link into the Prefect UI,
+which they cannot open, and their next steps are written for them."""
 
 NOBODY = "role:"
 """What a role nobody holds resolves to, so that its alert fails visibly instead of reaching no one."""
@@ -44,11 +49,15 @@ class Directory:
         """How to reach people held in the store (experts: `E17`), when the facility file does not
         know them; None: nobody but the facility's people."""
 
-    def resolve(self, tell: list[str], *, action) -> list[str]:
-        """Person ids for `tell` about a subject of `action`, in order, each once."""
+    def resolve(self, tell: list[str], *, action, related: dict[str, Callable[[], list[str]]] | None = None) -> list[str]:
+        """Person ids for `tell` about a subject of `action`, in order, each once. `related` names
+        people by their relation to the subject (an assignment's `expert`); a relation that names
+        nobody (an activity without experts) adds nobody."""
         people: list[str] = []
         for who in tell:
-            if who == Role.project_officer and action.project_officer:
+            if related and who in related:
+                people += related[who]()
+            elif who == Role.project_officer and action.project_officer:
                 people.append(action.project_officer)
             elif who in Role.__members__:
                 people += [p.id for p in self.facility.with_role(Role(who))] or [f"{NOBODY}{who}"]

@@ -34,7 +34,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotFound
 from domain.model import Role
 from notifications.channels import Channels, DeliveryFailed
-from notifications.directory import Directory, Recipient
+from notifications.directory import EXTERNAL, Directory, Recipient
 from notifications.templates import Message, digest, render
 from store.db import reading, transaction
 from store.tables import Alert, Delivery
@@ -226,7 +226,8 @@ class Outbox:
         of their role (the admin channel reads the default one)."""
         def one(alert: Alert) -> Message:
             return render(alert.kind, alert.data, zone=person.zone if person else self.facility.zone,
-                          roles=person.roles if person else (), facility=self.facility.name, ui_url=self.ui_url,
+                          roles=person.roles if person else (), facility=self.facility.name,
+                          ui_url=None if person and EXTERNAL & person.roles else self.ui_url,
                           tolerant=True)  # an alert written before its kind carried a fact still goes
 
         if len(job.alerts) == 1:

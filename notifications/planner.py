@@ -7,6 +7,7 @@ it happened and the outbox looks up nothing but the recipient:
 
     psg_comments            a field of the subject            data["psg_comments"]
     action.reference        a field of the subject's Action   data["action_reference"]
+    activity.start          a field of the subject's activity data["activity_start"]
     deadline.psg_decision   a pending deadline of the subject data["deadlines"]["psg_decision"]:
                             (label, due_at, moved_from)       {"label", "due_at", "moved_from"}
 
@@ -14,7 +15,7 @@ A fact not known yet is None, never left out, so the words can test it. A deadli
 deadlines the deadline effect wrote earlier in this same transaction (it runs first). A field that
 names a person (`project_officer`) carries the person's name.
 """
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timezone
 
 from sqlmodel import Session
@@ -33,9 +34,14 @@ PEOPLE = frozenset({"project_officer"})
 class TransitionAlerts:
     """Effect: the alert a transition owes, if its machine declares one for the trigger."""
 
-    def __init__(self, directory: Directory, machines: Iterable[StateMachine]):
+    def __init__(self, directory: Directory, machines: Iterable[StateMachine], *,
+                 parents: Callable[[Session, str, object], dict], people: Callable[[Session, str, object], dict]):
         self.directory = directory
         self.alerts = {(m.kind, trigger): owed for m in machines for trigger, owed in m.alerts.items()}
+        self.parents = parents
+        """The subjects a subject belongs to, by kind (the facts `activity.title` read them)."""
+        self.people = people
+        """People named by their relation to a subject (`expert`), for `tell`."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
         """Owed for the trigger itself, even when it leaves the subject where it was (an activity
@@ -51,16 +57,21 @@ class TransitionAlerts:
         pending = None
         if any(fact.startswith("deadline.") for fact in owed.facts):
             pending = [d for d in rows.deadlines_of(session, event.subject, event.subject_id) if d.status == "pending"]
-        data |= facts(owed, subject=subject, action=action, deadlines=pending, name=self.directory.name)
+        parents = self.parents(session, event.subject, subject) if event.subject != "action" else {}
+        data |= facts(owed, subject=subject, action=action, deadlines=pending, name=self.directory.name,
+                      parents=parents)
+        recipients = self.directory.resolve(list(owed.tell), action=action,
+                                            related=self.people(session, event.subject, subject))
         rows.add_alert(session, action_id=action.id, subject_kind=event.subject, subject_id=event.subject_id,
                        kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",
-                       recipients=self.directory.resolve(list(owed.tell), action=action), urgent=True,
-                       created_at=event.at, data=data)
+                       recipients=recipients, urgent=True, created_at=event.at, data=data)
 
 
-def facts(owed: Owes, *, subject, action, deadlines=None, name=lambda person: person) -> dict:
-    """The facts `owed` declares, as JSON values, from the subject, its Action and the subject's
-    pending deadlines (rows with kind, label, due_at, moved_from); `name` names a person."""
+def facts(owed: Owes, *, subject, action, deadlines=None, name=lambda person: person,
+          parents: dict | None = None) -> dict:
+    """The facts `owed` declares, as JSON values, from the subject, the subjects it belongs to
+    (`parents` by kind; its Action always), and the subject's pending deadlines (rows with kind,
+    label, due_at, moved_from); `name` names a person."""
     found: dict = {}
     for fact in owed.facts:
         owner, _, field = fact.rpartition(".")
@@ -69,7 +80,7 @@ def facts(owed: Owes, *, subject, action, deadlines=None, name=lambda person: pe
             found.setdefault("deadlines", {})[field] = None if row is None else {
                 "label": row.label, "due_at": _json(_utc(row.due_at)), "moved_from": _json(row.moved_from)}
             continue
-        source = action if owner == "action" else subject
+        source = subject if not owner else action if owner == "action" else (parents or {}).get(owner)
         if not hasattr(source, field):
             raise AttributeError(f"alert {owed.alert} carries {fact!r}, but the {type(source).__name__} "
                                  f"has no field {field!r}")

@@ -177,6 +177,69 @@ KINDS: dict[str, dict[str, str]] = {
         "summary": "The report on {{ action }} of {{ of_action }} was due on {{ due }}.",
         "next": "Write it and record the activity as evaluated (mieux activity fire {{ reference }} evaluate).",
     },
+    "assignment.invited": {
+        "subject": "Invitation: {{ activity_title }}{% if mission %} {{ mission }}{% endif %} ({{ of_action }})",
+        "summary": "You are invited to contribute as an expert to {{ activity_title }}{% if mission %}, "
+                   "{{ mission }}{% endif %}, part of the MIEUX Action {{ of_action }}."
+                   "{% if working_days %} The assignment is {{ working_days }} working day"
+                   "{% if working_days != 1 %}s{% endif %}{% if travel_days %} and {{ travel_days }} travel "
+                   "day{% if travel_days != 1 %}s{% endif %}{% endif %}{% if fee_per_day %}, at a fee of "
+                   "EUR {{ fee_per_day }} per working day{% endif %}, with the daily subsistence allowance of the "
+                   "place of the mission.{% endif %}",
+        "next.expert": "Please answer by replying to this message{% if deadlines.invitation_answer %} by "
+                       "{{ deadlines.invitation_answer|day }}{% endif %}: accept or decline.",
+        "next": "Record the expert's answer (mieux assignment fire {{ reference }} accept|decline).",
+    },
+    "assignment.declined": {
+        "subject": "Declined: {{ action }}",
+        "summary": "{{ action }} ({{ of_action }}{% if mission %}, {{ mission }}{% endif %}) was declined"
+                   "{% if reason %}: {{ reason }}{% endif %}.",
+        "next": "Pick another expert for it (mieux expert match {{ reference.rpartition('/')[0] }}).",
+    },
+    "assignment.withdrawn": {
+        "subject": "Withdrawn: {{ action }}",
+        "summary": "{{ action }} ({{ of_action }}{% if mission %}, {{ mission }}{% endif %}) was withdrawn"
+                   "{% if reason %}: {{ reason }}{% endif %}.",
+        "next.logistics_assistant": "Cancel the expert's bookings for it (travel, visa, insurance).",
+        "next": "Tell the expert, and pick another one if the activity needs it "
+                "(mieux expert match {{ reference.rpartition('/')[0] }}).",
+    },
+    "invitation_answer.reminder": {
+        "subject": "Reminder: your answer to the invitation, by {{ due }}",
+        "summary": "We have not yet had your answer to the invitation to {{ action }} ({{ of_action }}). "
+                   "Please let us know by {{ due }}.",
+        "next.expert": "Reply to the invitation: accept or decline.",
+        "next": "Record the expert's answer (mieux assignment fire {{ reference }} accept|decline).",
+    },
+    "invitation_answer.due": {
+        "subject": "No answer from the expert: {{ action }}",
+        "summary": "The expert invited to {{ action }} ({{ of_action }}) has not answered; the answer was due "
+                   "on {{ due }}.",
+        "next": "Call the expert once more, or withdraw the invitation and pick another expert "
+                "(mieux assignment fire {{ reference }} withdraw --reason ...).",
+    },
+    "contract_signature.due": {
+        "subject": "OVERDUE: expert contract for {{ action }}",
+        "summary": "The contract for {{ action }} ({{ of_action }}) was to be signed by {{ due }}, ten working "
+                   "days before the activity starts.",
+        "next.logistics_assistant": "Check with the expert that the contract was received, and hold the bookings "
+                                    "until it is signed.",
+        "next": "Get the contract signed now (mieux assignment fire {{ reference }} sign_contract), or withdraw "
+                "the expert.",
+    },
+    "mission_report.reminder": {
+        "subject": "Your post-mission report is due on {{ due }}",
+        "summary": "Thank you for your contribution to {{ action }} ({{ of_action }}). Your post-mission report "
+                   "is due on {{ due }}.",
+        "next.expert": "Send your post-mission report by replying to this message.",
+        "next": "Remind the expert of the post-mission report.",
+    },
+    "mission_report.due": {
+        "subject": "OVERDUE: post-mission report of {{ action }}",
+        "summary": "The post-mission report of {{ action }} ({{ of_action }}) was due on {{ due }}.",
+        "next": "Ask the expert for it; once it arrives, record it "
+                "(mieux assignment fire {{ reference }} complete --report-on DATE).",
+    },
     "outbox.dead": {
         "subject": "Undeliverable alert: {{ failed_kind }} to {{ person }} by {{ channel }}",
         "summary": "An alert about {{ action }} could not be delivered to {{ person }} by {{ channel }} after "
@@ -319,7 +382,11 @@ def next_step(template: dict[str, str], roles) -> str:
 
 
 def _activity_dates(data: dict) -> dict:
-    """`dates` and `place` of an activity, from the facts an activity alert carries (if it does)."""
+    """`dates` and `place` of an activity, from the facts an activity alert carries (if it does); an
+    alert about an expert on it carries the activity's as `activity_start` ..., shown as `mission`."""
+    if "activity_start" in data or "activity_city" in data:
+        mission = _activity_dates({k.removeprefix("activity_"): v for k, v in data.items() if k.startswith("activity_")})
+        return {"mission": ", ".join(filter(None, [mission.get("dates"), mission.get("place")]))}
     values = {}
     if "start" in data or "end" in data:
         days = [date.fromisoformat(d) for d in dict.fromkeys((data.get("start"), data.get("end"))) if d]

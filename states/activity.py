@@ -3,7 +3,8 @@
 Read top to bottom: the states, the guards, the table of transitions with the roles that may
 fire each one, what a transition records and what it owes people. The subject a guard sees is
 the activity with the trigger's data applied, plus `reason`, `changed` (the fields that data
-set), `action_state` (where its Action stands) and `today` (the team's date).
+set), `action_state` (where its Action stands), `today` (the team's date) and `assignments`, its
+experts (each with `expert`, `name`, `state`).
 
 `action_officer` is a role relative to the subject: the project officer of the activity's own
 Action. Any project officer may not run another officer's missions.
@@ -43,6 +44,17 @@ def has_started(a):
     return None if a.start and a.start <= a.today else f"it starts on {a.start}, after today ({a.today})"
 
 
+NOT_UNDER_CONTRACT = {"proposed": "is not invited yet", "invited": "has not answered the invitation",
+                      "accepted": "has no contract yet", "contract_sent": "has not signed the contract"}
+
+
+def experts_contracted(a):
+    """Every expert still on the activity has signed their contract (declined and withdrawn do not count)."""
+    missing = [f"{x.name} ({x.expert}) {NOT_UNDER_CONTRACT[x.state]}" for x in a.assignments
+               if x.state in NOT_UNDER_CONTRACT]
+    return f"not every expert is under contract: {'; '.join(missing)}" if missing else None
+
+
 def new_dates_given(a):
     return None if {"start", "end"} & a.changed else "give the new dates (--start, --end)"
 
@@ -55,7 +67,7 @@ MANAGERS = ["action_officer", "programme_manager"]
 # -- transitions -------------------------------------------------------------------------------
 RULES = [
     rule("prepare", PLANNED, PREPARING, roles=RUNNERS, guards=[action_implemented, dates_fixed, place_fixed]),
-    rule("get_ready", PREPARING, READY, roles=LOGISTICS, guards=[dates_fixed, place_fixed]),
+    rule("get_ready", PREPARING, READY, roles=LOGISTICS, guards=[dates_fixed, place_fixed, experts_contracted]),
     rule("deliver", READY, DELIVERED, roles=RUNNERS, guards=[has_started]),
     rule("evaluate", DELIVERED, EVALUATED, roles=RUNNERS),
     rule("postpone", UNDER_WAY, PLANNED, roles=MANAGERS, guards=[reason_given, new_dates_given]),
@@ -75,8 +87,8 @@ ADDERS = RUNNERS
 # -- what transitions owe people, and the facts each alert carries -----------------------------
 DATES_AND_PLACE = ["start", "end", "city", "country", "remote"]
 ALERTS = {
-    "postpone": owes("activity.postponed", ["project_officer", "logistics_assistant"], facts=DATES_AND_PLACE),
-    "cancel": owes("activity.cancelled", ["project_officer", "programme_manager", "logistics_assistant"],
+    "postpone": owes("activity.postponed", ["project_officer", "logistics_assistant", "experts"], facts=DATES_AND_PLACE),
+    "cancel": owes("activity.cancelled", ["project_officer", "programme_manager", "logistics_assistant", "experts"],
                    facts=[*DATES_AND_PLACE, "action.reference"]),
 }
 

@@ -34,9 +34,10 @@ class Owes:
     facts: tuple[str, ...] = ()
 
 
-FACT = re.compile(r"^(?:(action|deadline)\.)?[a-z][a-z0-9_]*$")
-"""A fact: a field of the subject (`psg_comments`), of its Action (`action.name`), or the due
-moment of one of the subject's pending deadlines (`deadline.psg_decision`)."""
+FACT = re.compile(r"^(?:(action|activity|deadline)\.)?[a-z][a-z0-9_]*$")
+"""A fact: a field of the subject (`psg_comments`), of a subject it belongs to (`action.name`,
+`activity.start`), or the due moment of one of the subject's pending deadlines
+(`deadline.psg_decision`)."""
 
 
 def owes(alert: str, tell: Iterable[str], *, facts: Iterable[str] = ()) -> Owes:
@@ -44,7 +45,8 @@ def owes(alert: str, tell: Iterable[str], *, facts: Iterable[str] = ()) -> Owes:
     facts = tuple(dict.fromkeys(facts))
     wrong = [f for f in facts if not FACT.match(f)]
     if wrong:
-        raise ValueError(f"{alert}: {', '.join(wrong)}: a fact is a field, action.<field> or deadline.<kind>")
+        raise ValueError(f"{alert}: {', '.join(wrong)}: a fact is a field, action.<field>, activity.<field> "
+                         "or deadline.<kind>")
     return Owes(alert, tuple(tell), facts)
 
 

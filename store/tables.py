@@ -15,6 +15,7 @@ SQLModel.metadata.naming_convention = {
 _version = Column("version", Integer, nullable=False)
 _activity_version = Column("version", Integer, nullable=False)
 _expert_version = Column("version", Integer, nullable=False)
+_assignment_version = Column("version", Integer, nullable=False)
 
 
 class Action(SQLModel, table=True):
@@ -80,6 +81,31 @@ class Activity(SQLModel, table=True):
     __mapper_args__ = {"version_id_col": _activity_version}
 
 
+class Assignment(SQLModel, table=True):
+    """One expert on one activity: a subject with its own lifecycle (proposed ... completed).
+
+    People name it by its activity and the expert, `2026-07/3/E17`. Money is kept as exact
+    decimal text (`450.00`), never as a float."""
+
+    __table_args__ = (UniqueConstraint("activity_id", "expert_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    expert_id: int = Field(foreign_key="expert.id", index=True)
+    working_days: int | None = None
+    travel_days: int | None = None
+    fee_per_day: str | None = None
+    contract_on: date | None = None
+    report_on: date | None = None
+    state: str = Field(index=True)
+    state_since: datetime
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_assignment_version)
+
+    __mapper_args__ = {"version_id_col": _assignment_version}
+
+
 class Expert(SQLModel, table=True):
     """One expert of the roster (validated by domain.experts.ExpertIn before it gets here). People
     name an expert by `E` and the row id (`E17`): never by anything personal."""
@@ -107,6 +133,20 @@ class Expert(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_expert_version)
 
     __mapper_args__ = {"version_id_col": _expert_version}
+
+
+class Erasure(SQLModel, table=True):
+    """An erasure of a person's personal data, recorded without the data: who, when, by whom, and
+    how many values changed in each table. While one is open (no `closed_at`) in a transaction,
+    the audit trail lets that transaction change its rows' reason and payload (migration 0010)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person: str = Field(index=True)
+    at: datetime
+    actor: str
+    via: str | None = None
+    changed: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    closed_at: datetime | None = None
 
 
 class Audit(SQLModel, table=True):

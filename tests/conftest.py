@@ -15,7 +15,7 @@ from domain.clock import FixedClock
 from loopback.servers import postgres_server
 from mieux.deadlines import DeadlineKeeper
 from mieux.service import ActionService
-from mieux.subjects import ANCHORS, MACHINES
+from mieux.subjects import ANCHORS, MACHINES, RELATIONS
 from store.db import make_engine
 from store.migrate import upgrade
 from tests.helpers import T0
@@ -90,7 +90,7 @@ def engine(database_url):
 
 @pytest.fixture(scope="session")
 def policy(facility):
-    return load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility)
+    return load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
 
 
 @pytest.fixture(scope="session")

@@ -150,9 +150,10 @@ def match(ctx: typer.Context,
     if not shown:
         typer.echo("no expert in the roster fits" + ("" if all_ else " (--all shows why)"))
     for rank_, m in enumerate(shown, 1):
-        typer.echo(f"{rank_}. {m.candidate.key} {m.candidate.name}: {m.score:g} = "
-                   + " + ".join(f"{p:g} ({why})" for p, why in m.reasons) if m.reasons else
-                   f"{rank_}. {m.candidate.key} {m.candidate.name}: 0 (nothing in favour)")
+        terms = "".join(f" {'-' if p < 0 else '+'} {abs(p):g} ({why})" for p, why in m.reasons)
+        terms = terms[3:] if terms.startswith(" +") else "-" + terms[3:]  # 40 (...) - 10 (...); -10 (...)
+        typer.echo(f"{rank_}. {m.candidate.key} {m.candidate.name}: {m.score:g} = {terms}"
+                   if m.reasons else f"{rank_}. {m.candidate.key} {m.candidate.name}: 0 (nothing in favour)")
     if shown:
         shape = team(shown)
         typer.echo("team: " + "; ".join(f"{facet} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
@@ -187,3 +188,39 @@ def _print(row, json_: bool, *, added: bool = False, zone=None) -> None:
         for name in ("available", "unavailable"):
             fields[name] = "; ".join(f"{w['start']}..{w['end']}" for w in fields[name]) or None
         typer.echo("\n".join(f"{k:24} {'-' if v is None else v}" for k, v in fields.items()))
+
+
+@app.command("export")
+def export(ctx: typer.Context, key: Key,
+           out: Annotated[Optional[Path], Opt(help="Write the JSON to this file (default: print it).")] = None,
+           actor: As = None) -> None:
+    """Everything held about an expert (roster, assignments, messages, audit rows) as JSON: their right of access."""
+    from mieux.experts import KEEPERS
+    from mieux.privacy import export as held
+
+    rt = runtime(ctx)
+    rt.service.require(rt.actor(actor), KEEPERS, "export an expert's personal data")
+    document = as_json(held(rt.service.engine, key))
+    if out is None:
+        typer.echo(document)
+        return
+    out.write_text(document + "\n", encoding="utf-8")
+    typer.echo(f"wrote everything held about {key.strip().upper()} to {out}")
+
+
+@app.command("erase")
+def erase(ctx: typer.Context, key: Key,
+          confirm: Annotated[str, Opt("--confirm", help="The expert's key again: erasure cannot be undone.")],
+          actor: As = None) -> None:
+    """Erase an expert's personal data everywhere (statistics keep their counts); recorded without the data."""
+    from domain.errors import InvalidInput
+    from mieux.cli.common import door
+    from mieux.privacy import erase as erased
+
+    rt = runtime(ctx)
+    if confirm.strip().upper() != key.strip().upper():
+        raise InvalidInput(f"--confirm {confirm!r} is not {key.strip().upper()}: give the expert's key again to erase")
+    changed = erased(rt.service.engine, key, facility=rt.service.facility, clock=rt.service.clock,
+                     actor=rt.actor(actor), via=door("command line"))
+    where = ", ".join(f"{column} {n}" for column, n in changed.items()) or "nowhere else"
+    typer.echo(f"erased {key.strip().upper()}'s personal data: the roster row, and values in {where}")

@@ -92,12 +92,13 @@ def wired(engine, facility, clock, policy, office_calendar):
     """The service with the deadline and transition-alert effects, as the engine wires it."""
     from mieux.deadlines import DeadlineKeeper
     from mieux.service import ActionService
-    from mieux.subjects import MACHINES
+    from mieux.subjects import MACHINES, parents_of, people_of
     from notifications.directory import Directory
     from notifications.planner import TransitionAlerts
 
     return ActionService(engine=engine, facility=facility, clock=clock, effects=[
-        DeadlineKeeper(policy, office_calendar), TransitionAlerts(Directory(facility), MACHINES.values())])
+        DeadlineKeeper(policy, office_calendar), TransitionAlerts(Directory(facility), MACHINES.values(), parents=parents_of,
+                                                                   people=people_of)])
 
 
 def test_postponing_moves_its_deadlines_and_cancelling_stops_them_and_tells_people(wired, engine):

@@ -166,13 +166,14 @@ def test_a_transition_alert_copies_its_facts_and_the_deadlines_started_in_its_ow
                                                                                               policy, office_calendar):
     from mieux.deadlines import DeadlineKeeper
     from mieux.service import ActionService
-    from mieux.subjects import MACHINES
+    from mieux.subjects import MACHINES, parents_of, people_of
     from notifications.directory import Directory
     from notifications.planner import TransitionAlerts
     from store.tables import Alert
 
     service = ActionService(engine=engine, facility=facility, clock=clock, effects=[
-        DeadlineKeeper(policy, office_calendar), TransitionAlerts(Directory(facility), MACHINES.values())])
+        DeadlineKeeper(policy, office_calendar), TransitionAlerts(Directory(facility), MACHINES.values(), parents=parents_of,
+                                                                   people=people_of)])
     reference = service.register(request(received_on=date(2026, 2, 27)), actor="ana").reference
     service.fire(reference, "accept", actor="ana")
     service.fire(reference, "submit_fiche", actor="lea", changes=ActionChanges(fiche=FICHE))

@@ -15,7 +15,7 @@ def subject(state: str, **changes) -> SimpleNamespace:
     """An activity whose data satisfies every guard."""
     data = dict(state=state, reason="the partner asked", start=date(2026, 5, 4), end=date(2026, 5, 6),
                 country="GH", city="Accra", remote=False, action_state="implementation", today=TODAY,
-                changed=frozenset({"start", "end"}))
+                changed=frozenset({"start", "end"}), assignments=[])
     return SimpleNamespace(**{**data, **changes})
 
 
@@ -26,6 +26,7 @@ BREAK = {
     "action_implemented": {"action_state": "approval"},
     "has_started": {"start": date(2026, 6, 2), "end": date(2026, 6, 3)},
     "new_dates_given": {"changed": frozenset({"city"})},
+    "experts_contracted": {"assignments": [SimpleNamespace(expert="E3", name="Maria Garcia", state="accepted")]},
 }
 
 globals().update(machine_laws(ACTIVITY, subject, BREAK))
@@ -46,3 +47,18 @@ def test_postponing_needs_new_dates_and_a_reason_and_goes_back_to_planned():
         ACTIVITY.fire(subject("ready", reason="", changed=frozenset()), "postpone", label="x", roles=["action_officer"])
     assert refused.value.reasons == ["give a reason (--reason)", "give the new dates (--start, --end)"]
     assert ACTIVITY.fire(subject("ready"), "postpone", label="x", roles=["programme_manager"]) == "planned"
+
+
+def test_ready_waits_for_every_expert_still_on_it_to_be_under_contract_and_names_each():
+    experts = [SimpleNamespace(expert="E1", name="Ana Lopes", state="contract_signed"),
+               SimpleNamespace(expert="E2", name="Jan Novak", state="invited"),
+               SimpleNamespace(expert="E3", name="Maria Garcia", state="contract_sent"),
+               SimpleNamespace(expert="E4", name="Piet de Vries", state="declined"),
+               SimpleNamespace(expert="E5", name="Eva Berg", state="withdrawn")]
+    with pytest.raises(GuardFailed) as refused:
+        ACTIVITY.fire(subject("preparing", assignments=experts), "get_ready", label="x", roles=["logistics_assistant"])
+    assert refused.value.reasons == ["not every expert is under contract: Jan Novak (E2) has not answered the "
+                                     "invitation; Maria Garcia (E3) has not signed the contract"]
+    experts[1].state, experts[2].state = "declined", "contract_signed"
+    assert ACTIVITY.fire(subject("preparing", assignments=experts), "get_ready", label="x",
+                         roles=["logistics_assistant"]) == "ready"

@@ -13,7 +13,8 @@ from config.facility import load_facility
 from config.policy import DEFAULT_DEADLINES, load_policy
 from config.settings import DEFAULT_FACILITY
 from domain.model import Role
-from mieux.subjects import ANCHORS, KINDS as SUBJECTS, MACHINES
+from mieux.subjects import ANCHORS, KINDS as SUBJECTS, MACHINES, RELATIONS
+from notifications.directory import EXTERNAL
 from notifications.planner import facts
 from notifications.templates import KINDS, entry, next_step, render
 from states.machine import owes
@@ -21,7 +22,7 @@ from states.machine import owes
 BRUSSELS = ZoneInfo("Europe/Brussels")
 OWED = sorted({owed.alert for machine in MACHINES.values() for owed in machine.alerts.values()})
 DECLARED = [(kind, trigger, owed) for kind, machine in MACHINES.items() for trigger, owed in machine.alerts.items()]
-POLICY = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=load_facility(DEFAULT_FACILITY))
+POLICY = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=load_facility(DEFAULT_FACILITY))
 
 
 Row = namedtuple("Row", "kind label due_at moved_from")
@@ -31,9 +32,15 @@ ACTION = SimpleNamespace(reference="2026-07", name="Ghana II", requester="Ghana 
                                 "intervention_logic": "Peer review"},
                          fiche_submitted_at=datetime(2026, 3, 4, 10, 30, tzinfo=timezone.utc),
                          psg_decision_on=date(2026, 3, 20), psg_comments="Clarify the budget of activity 2")
-ACTIVITY = SimpleNamespace(start=date(2026, 9, 14), end=date(2026, 9, 16), city="Accra", country="GH", remote=False)
+ACTIVITY = SimpleNamespace(start=date(2026, 9, 14), end=date(2026, 9, 16), city="Accra", country="GH", remote=False,
+                           title="Training of border officers", state="preparing")
+ASSIGNMENT = SimpleNamespace(working_days=3, travel_days=2, fee_per_day="450.00", contract_on=date(2026, 8, 3),
+                             report_on=None)
+SAMPLES = {"action": ACTION, "activity": ACTIVITY, "assignment": ASSIGNMENT}
+PARENTS = {"action": {}, "activity": {}, "assignment": {"activity": ACTIVITY}}
 DEADLINES = [Row("fiche", "Action Fiche due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None),
-             Row("psg_decision", "PSG decision due", datetime(2026, 3, 18, 8, tzinfo=timezone.utc), None)]
+             Row("psg_decision", "PSG decision due", datetime(2026, 3, 18, 8, tzinfo=timezone.utc), None),
+             Row("invitation_answer", "Answer due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None)]
 SAID = {  # what the message shows of each fact, with the samples above
     "requester": "Ghana Immigration Service", "countries": "GH, TG", "received_on": "Friday 27 February 2026",
     "project_officer": "Ana Ferreira", "fiche": "Support the labour migration strategy",
@@ -42,25 +49,31 @@ SAID = {  # what the message shows of each fact, with the samples above
     "deadline.fiche": "Monday 23 March 2026, 09:00 CET", "deadline.psg_decision": "Wednesday 18 March 2026, 09:00 CET",
     "start": "from Monday 14 September 2026", "end": "to Wednesday 16 September 2026", "city": "in Accra",
     "country": "(GH)", "remote": "in Accra", "action.reference": "mieux action show 2026-07",
+    "activity.title": "Training of border officers", "activity.start": "from Monday 14 September 2026",
+    "activity.end": "to Wednesday 16 September 2026", "activity.city": "in Accra", "activity.country": "(GH)",
+    "activity.remote": "in Accra", "working_days": "3 working days", "travel_days": "2 travel days",
+    "fee_per_day": "EUR 450.00 per working day", "deadline.invitation_answer": "by Monday 23 March 2026",
 }
 
 
-def alert_data(kind: str, owed, subject=None, deadlines=DEADLINES, facility=None) -> dict:
+def alert_data(kind: str, owed, subject=None, deadlines=DEADLINES, facility=None, parents=None) -> dict:
     """The data TransitionAlerts writes for `owed`, from the samples."""
     names = {p.id: p.name for p in facility.people} if facility else {}
-    subject = subject or (ACTION if kind == "action" else ACTIVITY)
-    base = {"reference": "2026-07" if kind == "action" else "2026-07/2", "name": "Ghana II" if kind == "action"
-            else "Training of border officers", "state": "rejected", "previous_state": "approval",
+    subject = subject or SAMPLES[kind]
+    reference, name = {"action": ("2026-07", "Ghana II"), "activity": ("2026-07/2", "Training of border officers"),
+                       "assignment": ("2026-07/2/E3", "on Training of border officers")}[kind]
+    base = {"reference": reference, "name": name, "state": "rejected", "previous_state": "approval",
             "reason": "elections", "actor": "psg-home", "actor_name": "PSG member (DG HOME)"}
     if kind != "action":
         base["of_action"] = "2026-07 Ghana II"
     return base | facts(owed, subject=subject, action=ACTION, deadlines=deadlines,
-                        name=lambda person: names.get(person, person))
+                        name=lambda person: names.get(person, person),
+                        parents=PARENTS[kind] if parents is None else parents)
 
 
 def readers(tell) -> list[frozenset[str]]:
-    """Each role told, and a reader who holds none of the kind's roles."""
-    return [frozenset({who}) for who in tell if who in Role.__members__] + [frozenset()]
+    """Each role told (an expert too), and a reader who holds none of the kind's roles."""
+    return [frozenset({who}) for who in tell if who in Role.__members__ or who in EXTERNAL] + [frozenset()]
 
 
 @pytest.mark.parametrize("kind", OWED)
@@ -77,7 +90,8 @@ def test_each_fact_an_alert_declares_is_a_field_of_its_subject_or_a_deadline_of_
             rule = POLICY.rule(field)
             assert rule is not None and rule.subject == kind, f"{owed.alert}: no {kind} deadline {field!r}"
         else:
-            fields = (SUBJECTS["action"].table if owner == "action" else table).model_fields
+            assert not owner or owner in SUBJECTS[kind].parents, f"{owed.alert}: a {kind} belongs to no {owner}"
+            fields = (SUBJECTS[owner].table if owner else table).model_fields
             assert field in fields, f"{owed.alert}: {fact} is no field"
 
 
@@ -97,8 +111,11 @@ def test_each_transition_alert_renders_for_each_reader_and_says_every_fact_it_ca
 
 @pytest.mark.parametrize("kind,trigger,owed", DECLARED, ids=lambda v: getattr(v, "alert", v))
 def test_each_transition_alert_renders_when_its_facts_are_not_known_yet(kind, trigger, owed, facility):
-    blank = SimpleNamespace(**{name: None for name in vars(ACTION if kind == "action" else ACTIVITY)})
-    data = alert_data(kind, owed, subject=blank, deadlines=[], facility=facility)
+    def blank(sample):
+        return SimpleNamespace(**{name: None for name in vars(sample)})
+
+    data = alert_data(kind, owed, subject=blank(SAMPLES[kind]), deadlines=[], facility=facility,
+                      parents={name: blank(row) for name, row in PARENTS[kind].items()})
     for roles in readers(owed.tell):
         message = render(owed.alert, data, zone=BRUSSELS, roles=roles)
         assert " on ." not in message.text and "()" not in message.text, message.text
@@ -172,7 +189,7 @@ def test_a_next_step_is_that_of_the_first_role_the_kind_lists_that_the_reader_ho
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_next_step_by_role_names_a_role_of_the_facility(kind):
     assert "next" in KINDS[kind]
-    assert {p.removeprefix("next.") for p in KINDS[kind] if p.startswith("next.")} <= set(Role.__members__)
+    assert {p.removeprefix("next.") for p in KINDS[kind] if p.startswith("next.")} <= {*Role.__members__, *EXTERNAL}
 
 
 def test_an_alert_lacking_a_fact_its_words_use_fails_unless_rendered_tolerantly_as_the_outbox_does(caplog):
@@ -185,10 +202,10 @@ def test_an_alert_lacking_a_fact_its_words_use_fails_unless_rendered_tolerantly_
     assert "sent without it" in caplog.text
 
 
-def test_a_fact_is_a_field_a_field_of_the_action_or_a_deadline():
-    assert owes("x", ["admin"], facts=["start", "action.name", "deadline.fiche", "start"]).facts == (
-        "start", "action.name", "deadline.fiche")
-    with pytest.raises(ValueError, match="activity.start: a fact is a field"):
-        owes("x", ["admin"], facts=["activity.start"])
+def test_a_fact_is_a_field_a_field_of_the_action_or_activity_or_a_deadline():
+    assert owes("x", ["admin"], facts=["start", "action.name", "deadline.fiche", "start", "activity.end"]).facts == (
+        "start", "action.name", "deadline.fiche", "activity.end")
+    with pytest.raises(ValueError, match="expert.name: a fact is a field"):
+        owes("x", ["admin"], facts=["expert.name"])
     with pytest.raises(AttributeError, match="alert x carries 'budget', but the SimpleNamespace has no field"):
         facts(owes("x", ["admin"], facts=["budget"]), subject=ACTIVITY, action=ACTION)

@@ -3,16 +3,16 @@ from datetime import date
 
 import pytest
 
-from domain.matching import Candidate, Need, Weights, rank, team, words
+from domain.matching import Candidate, Engaged, Need, Weights, rank, team, words
 
 NEED = Need(theme="legal_migration", words=words("Labour migration strategy", "Training on labour mobility"),
             languages=("en", "fr"), start=date(2027, 3, 1), end=date(2027, 3, 3))
 
 
 def expert(key, *, category="eu_member_state_administration", themes=("legal_migration",), keywords=(),
-           languages=None, available=(), unavailable=(), sex="woman", country="DE"):
+           languages=None, available=(), unavailable=(), sex="woman", country="DE", engaged=()):
     return Candidate(key, f"Expert {key}", category, country, sex, tuple(themes), tuple(keywords),
-                     languages or {"en": "C1", "fr": "C1"}, tuple(available), tuple(unavailable))
+                     languages or {"en": "C1", "fr": "C1"}, tuple(available), tuple(unavailable), tuple(engaged))
 
 
 def test_the_peer_on_the_theme_ranks_first_then_the_academic_on_it_and_the_peer_off_it_tie():
@@ -64,3 +64,30 @@ def test_the_proposed_team_is_counted_by_sex_category_and_country():
 def test_weights_cannot_be_negative():
     with pytest.raises(ValueError):
         Weights(theme=-1)
+
+
+def test_an_expert_on_another_activity_at_overlapping_dates_or_already_on_this_one_is_excluded():
+    need = Need(theme="legal_migration", words=frozenset(), start=date(2027, 2, 1), end=date(2027, 2, 3),
+                activity="2026-07/3")
+    busy = expert("E1", engaged=(Engaged("2026-05/1", "contract_signed", date(2027, 2, 3), date(2027, 2, 5)),))
+    later = expert("E2", engaged=(Engaged("2026-05/2", "invited", date(2027, 2, 4), date(2027, 2, 6)),))
+    here = expert("E3", engaged=(Engaged("2026-07/3", "invited", date(2027, 2, 1), date(2027, 2, 3)),))
+    [free, *excluded] = rank([busy, later, here], need, Weights())
+    assert free.candidate.key == "E2"
+    assert [(m.candidate.key, m.excluded) for m in excluded] == [
+        ("E1", ["on 2026-05/1 from 2027-02-03 to 2027-02-05: cannot be in two places"]),
+        ("E3", ["already on this activity (invited)"])]
+
+
+def test_experts_deployed_often_in_the_last_months_rank_lower_by_the_points_the_reason_gives():
+    need = Need(theme="legal_migration", words=frozenset(), start=date(2027, 3, 1), end=date(2027, 3, 3))
+    deployed = tuple(Engaged(f"2026-0{n}/1", "completed", date(2026, n, 10), date(2026, n, 12)) for n in (1, 4, 7))
+    old = (Engaged("2024-02/1", "completed", date(2025, 2, 27), date(2025, 2, 28)),)  # just over 24 months before
+    often, once, fresh = (expert("E1", engaged=deployed), expert("E2", engaged=deployed[:1] + old),
+                          expert("E3", engaged=old))
+    ranked = rank([often, once, fresh], need, Weights(fair_spread=7))
+    assert [m.candidate.key for m in ranked] == ["E3", "E2", "E1"]
+    assert (-21.0, "deployed 3 times in the last 24 months") in ranked[2].reasons
+    assert (-7.0, "deployed once in the last 24 months") in ranked[1].reasons
+    assert not [r for r in ranked[0].reasons if "deployed" in r[1]]  # not since February 2025
+    assert ranked[1].score == sum(points for points, _ in ranked[1].reasons)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from states.action import RULES
 from states.activity import ACTIVITY
+from states.assignment import ASSIGNMENT
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -14,6 +15,7 @@ def lifecycle_rows(header: str = "| trigger | from | to |") -> list[dict]:
         if not line.startswith("|"):
             break
         trigger, source, dest, who, _ = (cell.strip() for cell in line.strip("|").split("|"))
+        who = who.split(" (")[0]  # a remark in brackets after the roles
         rows.append({"trigger": trigger, "from": source, "to": dest, "who": set(who.split(", "))})
     return rows
 
@@ -51,3 +53,9 @@ def test_the_readme_says_who_may_change_each_field_as_the_machine_does():
         said |= {field: roles for field in fields.split(", ")}
     assert said == {field: set(roles) for field, roles in ACTION.editors.items()}
     assert all(f"`{field}`" in README.read_text(encoding="utf-8") for field in OWNED)
+
+
+def test_the_assignment_table_of_the_readme_is_the_machines():
+    rows = lifecycle_rows("| assignment trigger | from | to |")
+    said = {(r["trigger"], source, r["to"], frozenset(r["who"])) for r in rows for source in r["from"].split(", ")}
+    assert said == {(rule.trigger, source, rule.dest, rule.roles) for rule in ASSIGNMENT.rules for source in rule.source}

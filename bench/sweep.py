@@ -42,11 +42,11 @@ from harness import Report, spread
 from sqlalchemy import event
 
 from config.facility import load_facility
-from config.policy import DEFAULT_DEADLINES, load_policy
+from config.policy import DEFAULT_DEADLINES
 from config.settings import DEFAULT_FACILITY
 from domain.clock import FixedClock
 from mieux.deadlines import fire_due
-from mieux.subjects import ANCHORS, MACHINES
+from mieux.subjects import checked_policy
 from store.db import make_engine, transaction
 from store.migrate import upgrade
 from store.tables import Action, Deadline, Timer
@@ -315,7 +315,7 @@ def main() -> int:
                     copies=(5, 1, "fresh copies of each store timed"))
     sizes = sorted(int(s) for s in report.args.sizes.split(","))
     facility = load_facility(DEFAULT_FACILITY)
-    ctx = {"policy": load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, facility=facility),
+    ctx = {"policy": checked_policy(DEFAULT_DEADLINES, facility),
            "facility": facility}
     report.line(f"SQLite {sqlite3.sqlite_version}; now = {NOW.isoformat()}; 'deadline rows' counted as TIMER rows: "
                 f"2 a deadline (reminder + due), {DEADLINES_PER_ACTION} deadlines an Action")

@@ -13,7 +13,7 @@ from config.facility import Facility, load_facility
 from config.settings import Settings
 from domain.clock import Clock, SystemClock
 from mieux.service import ActionService, Effect, Observer
-from mieux.subjects import ANCHORS, MACHINES, RELATIONS, parents_of, people_of
+from mieux.subjects import MACHINES, checked_policy, parents_of, people_of
 from notifications.directory import Directory
 from notifications.planner import TransitionAlerts
 from store.db import check_schema, make_engine
@@ -54,10 +54,7 @@ class App:
 
     @cached_property
     def policy(self) -> "Policy":
-        from config.policy import load_policy
-
-        return load_policy(self.settings.deadlines_file, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS,
-                           facility=self.facility)
+        return checked_policy(self.settings.deadlines_file, self.facility)
 
     @cached_property
     def calendar(self) -> "BusinessCalendar":

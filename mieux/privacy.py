@@ -24,7 +24,7 @@ from domain.clock import Clock
 from domain.errors import InvalidInput, NotPermitted
 from mieux.experts import KEY, Roster, expert_key
 from store.db import reading, transaction
-from store.tables import Activity, Action, Alert, Assignment, Audit, Delivery, Erasure, Expert
+from store.tables import Action, Activity, Alert, Assignment, Audit, Delivery, Erasure
 
 ERASERS = ("programme_manager", "admin")
 """Who may erase an expert's personal data (exporting it is for whoever keeps the roster)."""

@@ -304,3 +304,11 @@ def _dates(table) -> set[str]:
 ANCHORS = {name: {"entered", *_dates(k.table), *(f"{parent}.{d}" for parent in k.parents for d in _dates(KINDS[parent].table))}
            for name, k in KINDS.items()}
 """The days a deadline of each kind of subject may count from (its policy `anchor`)."""
+
+
+def checked_policy(path, facility):
+    """The deadline policy at `path`, checked against every machine, the dates each kind of subject
+    has and the people it names by relation (config.policy.load_policy)."""
+    from config.policy import load_policy
+
+    return load_policy(path, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from config.facility import load_facility
-from config.policy import DEFAULT_DEADLINES, calendar, load_policy
+from config.policy import DEFAULT_DEADLINES, calendar
 from config.settings import DEFAULT_FACILITY
 from domain.clock import FixedClock
 from loopback.servers import postgres_server
 from mieux.deadlines import DeadlineKeeper
 from mieux.service import ActionService
-from mieux.subjects import ANCHORS, MACHINES, RELATIONS
+from mieux.subjects import checked_policy
 from store.db import make_engine
 from store.migrate import upgrade
 from tests.helpers import T0
@@ -90,7 +90,7 @@ def engine(database_url):
 
 @pytest.fixture(scope="session")
 def policy(facility):
-    return load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
+    return checked_policy(DEFAULT_DEADLINES, facility)
 
 
 @pytest.fixture(scope="session")

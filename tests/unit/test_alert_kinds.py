@@ -10,10 +10,10 @@ import pytest
 from jinja2 import UndefinedError
 
 from config.facility import load_facility
-from config.policy import DEFAULT_DEADLINES, load_policy
+from config.policy import DEFAULT_DEADLINES
 from config.settings import DEFAULT_FACILITY
 from domain.model import Role
-from mieux.subjects import ANCHORS, KINDS as SUBJECTS, MACHINES, RELATIONS
+from mieux.subjects import KINDS as SUBJECTS, MACHINES, checked_policy
 from notifications.directory import EXTERNAL
 from notifications.planner import facts
 from notifications.templates import KINDS, entry, next_step, render
@@ -22,7 +22,7 @@ from states.machine import owes
 BRUSSELS = ZoneInfo("Europe/Brussels")
 OWED = sorted({owed.alert for machine in MACHINES.values() for owed in machine.alerts.values()})
 DECLARED = [(kind, trigger, owed) for kind, machine in MACHINES.items() for trigger, owed in machine.alerts.items()]
-POLICY = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=load_facility(DEFAULT_FACILITY))
+POLICY = checked_policy(DEFAULT_DEADLINES, load_facility(DEFAULT_FACILITY))
 
 
 Row = namedtuple("Row", "kind label due_at moved_from")

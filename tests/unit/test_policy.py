@@ -3,10 +3,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from config.policy import DEFAULT_DEADLINES, calendar, load_policy
+from config.policy import DEFAULT_DEADLINES, calendar
 from domain.deadlines import outcome, plan, starts
 from domain.errors import ConfigError
-from mieux.subjects import ANCHORS, MACHINES, RELATIONS
+from mieux.subjects import checked_policy
 
 RULE = """
 deadlines:
@@ -23,11 +23,11 @@ deadlines:
 def load(tmp_path, facility, live_in="pre_implementation", met_by="submit_fiche", tell="project_officer", text=None):
     path = tmp_path / "deadlines.yaml"
     path.write_text(text or RULE.format(live_in=live_in, met_by=met_by, tell=tell), encoding="utf-8")
-    return load_policy(path, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
+    return checked_policy(path, facility)
 
 
 def test_the_shipped_policy_is_valid(facility):
-    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
+    policy = checked_policy(DEFAULT_DEADLINES, facility)
     assert {r.kind for r in policy.deadlines} >= {"fiche", "psg_decision", "final_report", "watch_on_hold"}
 
 
@@ -49,7 +49,7 @@ def test_a_person_id_may_be_told_as_well_as_a_role(tmp_path, facility):
 
 
 def test_moving_within_the_live_states_neither_starts_nor_stops_a_deadline(facility):
-    fiche = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility).rule("fiche")
+    fiche = checked_policy(DEFAULT_DEADLINES, facility).rule("fiche")
     assert starts(fiche, source=None, dest="request")
     assert not starts(fiche, source="request", dest="pre_implementation")
     due = datetime(2026, 3, 23, 8, tzinfo=timezone.utc)
@@ -59,7 +59,7 @@ def test_moving_within_the_live_states_neither_starts_nor_stops_a_deadline(facil
 
 
 def test_a_plan_lists_reminder_due_and_escalations_in_order(facility):
-    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
+    policy = checked_policy(DEFAULT_DEADLINES, facility)
     psg = plan(policy.rule("psg_decision"), date(2026, 12, 22), calendar(policy, facility))
     # 10 working days after 22 December, skipping Christmas, the office closures and New Year.
     assert psg.due_on == date(2027, 1, 14)
@@ -70,7 +70,7 @@ def test_a_plan_lists_reminder_due_and_escalations_in_order(facility):
 def test_a_due_date_on_a_non_working_day_moves_to_the_next_working_day_unless_the_rule_keeps_it(facility):
     from domain.deadlines import DeadlineRule
 
-    policy = load_policy(DEFAULT_DEADLINES, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
+    policy = checked_policy(DEFAULT_DEADLINES, facility)
     office = calendar(policy, facility)
     fiche = policy.rule("fiche")
     sunday = plan(fiche, date(2026, 7, 26), office)  # 21 days later is Sunday 16 August

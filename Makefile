@@ -14,9 +14,10 @@ demo: $(STAMP)
 	MIEUX_DATA_DIR=var/demo $(BIN)/mieux demo --reset
 
 ## test: the whole test suite (SQLite, a PostgreSQL server it starts itself, real processes, headless
-## Chromium; Debian's chromium package is installed first when missing)
+## Chromium; Debian's chromium package is installed first when missing), on up to four workers
+## (pytest-xdist, one per CPU): each file runs on one worker, each worker starts its own servers
 test: $(STAMP) $(CHROMIUM)
-	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest
+	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 ## faults: the long fault campaigns (kills mid-round, fuzzed CLI input); `make test` runs a small sample
 faults: $(STAMP)

@@ -34,6 +34,8 @@ class Weights(Strict):
     """Of an EU Member State administration."""
     languages: float = Field(10, ge=0)
     """Every working language of the activity at C1 or better, not just B2."""
+    triangular: float = Field(20, ge=0)
+    """A non-EU (Southern) administration, when the Action asks for triangular cooperation."""
     fair_spread: float = Field(10, ge=0)
     """Taken off per deployment in the last `spread_months`: experts deployed often rank lower."""
     spread_months: int = Field(24, ge=1, le=240)
@@ -50,6 +52,8 @@ class Need:
     end: date | None = None
     activity: str | None = None
     """The activity's key: an expert already on it is not a candidate for it again."""
+    triangular: bool = False
+    """The Action asks for triangular cooperation: EU and non-EU administrations together."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,9 @@ def judge(candidate: Candidate, need: Need, weights: Weights) -> Match:
         match.reasons.append((weights.peer, "a public administration (peer to peer)"))
     if candidate.category == ExpertCategory.eu_member_state_administration:
         match.reasons.append((weights.member_state, f"a Member State administration ({candidate.country})"))
+    if need.triangular and candidate.category == ExpertCategory.non_eu_administration:
+        match.reasons.append((weights.triangular, f"a non-EU administration ({candidate.country}): triangular "
+                                                  "cooperation"))
     if need.languages and all(candidate.languages.get(lang) in ("C1", "C2", "native") for lang in need.languages):
         match.reasons.append((weights.languages, f"fluent in {', '.join(need.languages)}"))
     if need.start and (recent := _recent(candidate, need.start, weights.spread_months)):
@@ -156,6 +163,12 @@ def rank(candidates: list[Candidate], need: Need, weights: Weights) -> list[Matc
     judged = [judge(c, need, weights) for c in candidates]
     scored = sorted((m for m in judged if not m.excluded), key=lambda m: (-m.score, m.candidate.name))
     return scored + sorted((m for m in judged if m.excluded), key=lambda m: m.candidate.name)
+
+
+def mixed(matches: list[Match]) -> bool:
+    """Does a team bring EU Member State and non-EU administrations together (triangular cooperation)?"""
+    categories = {m.candidate.category for m in matches}
+    return {ExpertCategory.eu_member_state_administration, ExpertCategory.non_eu_administration} <= categories
 
 
 def team(matches: list[Match]) -> dict[str, dict[str, int]]:

@@ -144,6 +144,7 @@ class ActionChanges(Strict):
     final_report: LongText | None = None
     lessons_learnt: LongText | None = None
     forwarded_to: Text | None = None
+    triangular: bool | None = None
 
     def given(self) -> dict:
         """Only the fields the person actually set, as JSON-ready values."""

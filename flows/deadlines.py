@@ -28,6 +28,15 @@ def fire_task(deadline_ids: list[int] | None = None) -> dict:
     return {"fired": done.fired, "coalesced": done.coalesced, "cancelled": done.cancelled}
 
 
+@task(name="note experts' consents to renew", retries=2, retry_delay_seconds=5)
+def consent_task() -> int:
+    from mieux.experts import owe_consent_reminders
+
+    app = runtime.current()
+    return owe_consent_reminders(app.engine, facility=app.facility, clock=app.clock,
+                                 months=app.settings.consent_months)
+
+
 @task(name="mirror timers in Prefect", retries=2, retry_delay_seconds=5)
 def mirror_task() -> dict:
     app = runtime.current()
@@ -102,6 +111,7 @@ def did(summary: dict, labels: dict[str, str]) -> str:
 def sweep(mirror: bool = True) -> dict:
     """Fire every due deadline, bring Prefect's scheduled runs in line, publish events and status."""
     summary = fire_task()
+    summary["consents"] = consent_task()
     if mirror:
         summary |= mirror_task()
     summary["events"] = events_task()
@@ -109,7 +119,7 @@ def sweep(mirror: bool = True) -> dict:
     summary["status"] = status_task()
     get_run_logger().info("sweep: %s", summary)
     name_run("sweep · " + did(summary, {"fired": "fired", "coalesced": "folded in", "cancelled": "cancelled",
-                                        "scheduled": "scheduled", "settled": "left behind cancelled",
+                                        "scheduled": "scheduled", "settled": "left behind cancelled", "consents": "consents to renew",
                                         "events": "events", "pages": "pages"})
              + (" · status updated" if summary["status"] else ""))
     return summary

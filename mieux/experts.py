@@ -172,8 +172,40 @@ def match(service, activity_key: str, weights) -> tuple:
     action = service.get(activity_key.split("/")[0])
     need = Need(theme=action.theme, words=words(action.name, (action.fiche or {}).get("objective"), activity.title),
                 languages=tuple(activity.languages), start=activity.start, end=activity.end,
-                activity=f"{action.reference}/{activity.number}")
+                activity=f"{action.reference}/{activity.number}", triangular=action.triangular)
     return activity, action, rank(candidates(service.engine), need, weights)
+
+
+CONSENT_TELL = ["programme_manager"]
+"""Who is told that an expert's consent is to be renewed (the roster's keeper)."""
+
+
+def owe_consent_reminders(engine, *, facility: Facility, clock: Clock, months: int) -> int:
+    """Owe one alert for each expert whose consent dates from more than `months` ago, once for each
+    consent date (recording a new date makes a new reminder due in its time); returns how many."""
+    from domain.matching import _months_before
+    from notifications.directory import Directory
+    from store import rows
+    from store.tables import Alert
+
+    now = clock.now()
+    limit = _months_before(now.astimezone(facility.zone).date(), months)
+    recipients = Directory(facility).resolve(CONSENT_TELL, action=None)
+    owed = 0
+    with transaction(engine) as session:
+        old = session.exec(select(Expert.id, Expert.name, Expert.consent_on, Expert.consent_purpose)
+                           .where(Expert.consent_on < limit, Expert.email.not_like("%.erased.invalid"))).all()
+        sources = {f"consent:E{i}:{on.isoformat()}": (i, name, on, purpose) for i, name, on, purpose in old}
+        known = set(session.exec(select(Alert.source).where(Alert.source.in_(sources)))) if sources else set()
+        for source, (i, name, on, purpose) in sources.items():
+            if source in known:
+                continue
+            rows.add_alert(session, action_id=None, subject_kind="expert", subject_id=i, kind="expert.consent",
+                           source=source, recipients=recipients, urgent=False, created_at=now,
+                           data={"reference": f"E{i}", "name": name, "consent_on": on.isoformat(),
+                                 "consent_purpose": purpose, "months": months})
+            owed += 1
+    return owed
 
 
 def reach(engine, zone):

@@ -283,9 +283,10 @@ class ActionService:
         """Whole Actions, oldest request first, optionally only those in some states."""
         return self._listing(select(Action), states)
 
-    def summaries(self, states: Sequence[str] = ()) -> list:
-        """What a list shows (rows with the SUMMARY attributes), without building whole Actions."""
-        return self._listing(select(*(getattr(Action, name) for name in self.SUMMARY)), states)
+    def summaries(self, states: Sequence[str] = (), columns: Sequence[str] = SUMMARY) -> list:
+        """What a list shows (rows with the SUMMARY attributes, or other `columns`), without building
+        whole Actions."""
+        return self._listing(select(*(getattr(Action, name) for name in columns)), states)
 
     def _listing(self, query, states: Sequence[str]) -> list:
         unknown = sorted(set(states) - set(self.machine.states))

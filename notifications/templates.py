@@ -14,6 +14,7 @@ one for a reader holding that role in the facility (the first listed that they h
 programme manager told that a fiche is late is asked to follow it up, not to tell themselves.
 """
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -240,6 +241,14 @@ KINDS: dict[str, dict[str, str]] = {
         "next": "Ask the expert for it; once it arrives, record it "
                 "(mieux assignment fire {{ reference }} complete --report-on DATE).",
     },
+    "expert.consent": {
+        "subject": "Consent to renew: {{ action }}",
+        "summary": "The data-protection consent of {{ action }}{% if consent_purpose %} ({{ consent_purpose }})"
+                   "{% endif %} dates from {{ consent_on|day }}, more than {{ months }} months ago.",
+        "next": "Ask the expert to renew it and record the new date (mieux expert update {{ reference }} "
+                "--consent-on DATE), or erase their data (mieux expert erase {{ reference }} --confirm "
+                "{{ reference }}).",
+    },
     "outbox.dead": {
         "subject": "Undeliverable alert: {{ failed_kind }} to {{ person }} by {{ channel }}",
         "summary": "An alert about {{ action }} could not be delivered to {{ person }} by {{ channel }} after "
@@ -399,6 +408,10 @@ def _activity_dates(data: dict) -> dict:
     return values
 
 
+ACTION_KEY = re.compile(r"^\d{4}-\d{2,4}(/|$)")
+"""A key that names an Action or something of it (2026-07, 2026-07/3, 2026-07/3/E17)."""
+
+
 def page_key(reference: str) -> str:
     """The key of an Action's page in the Prefect UI, a Markdown artifact that the sweep keeps up to
     date (keys allow lowercase letters, digits and dashes)."""
@@ -428,7 +441,8 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "
         log.warning("alert %s of %s: %s; sent without it", kind, values["action"], error)
         words = {part: _template("tolerant", source).render(values) for part, source in parts.items()}
     link = None
-    if ui_url and data.get("reference"):  # the Action's own page; an activity's alert opens its Action's
+    if ui_url and ACTION_KEY.match(str(data.get("reference", ""))):  # the Action's own page (an activity's: its
+        # Action's); an alert about the roster (E17) has none
         link = f"{ui_url.rstrip('/')}/artifacts/key/{page_key(str(data['reference']).split('/')[0])}"
     elif ui_url:
         link = ui_url.rstrip("/")

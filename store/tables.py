@@ -44,6 +44,8 @@ class Action(SQLModel, table=True):
     final_report: str | None = None
     lessons_learnt: str | None = None
     forwarded_to: str | None = None
+    triangular: bool = False
+    """The partner asks for triangular cooperation: experts from EU and from non-EU administrations."""
     closed_on: date | None = None
     created_at: datetime
     updated_at: datetime
@@ -239,7 +241,8 @@ class Alert(SQLModel, table=True):
     __table_args__ = (Index("ix_alert_unrouted", "id", sqlite_where=text("routed_at IS NULL"),
                             postgresql_where=text("routed_at IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
-    action_id: int = Field(foreign_key="action.id", index=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
+    """The Action it concerns; none for an alert about the roster (an expert's consent)."""
     subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
     subject_id: int | None = None
     kind: str

@@ -129,7 +129,7 @@ def match(ctx: typer.Context,
     """Rank the roster for an activity, each candidate with the reasons their score is made of."""
     from config.files import load_model
     from domain.errors import ConfigError
-    from domain.matching import Weights, team
+    from domain.matching import Weights, mixed, team
     from mieux.experts import match as ranked
 
     rt = runtime(ctx)
@@ -141,8 +141,9 @@ def match(ctx: typer.Context,
         typer.echo(as_json({"activity": activity, "candidates": [
             {"expert": m.candidate.key, "name": m.candidate.name, "score": m.score,
              "reasons": [{"points": p, "why": why} for p, why in m.reasons]} for m in shown],
-            "team": team(shown), "excluded": [{"expert": m.candidate.key, "name": m.candidate.name,
-                                               "why": m.excluded} for m in excluded]}))
+            "team": team(shown), "triangular": action.triangular, "mixed": mixed(shown),
+            "excluded": [{"expert": m.candidate.key, "name": m.candidate.name, "why": m.excluded}
+                         for m in excluded]}))
         return
     typer.echo(f"{activity} {row.title} ({action.reference} {action.name}, {action.theme}; "
                f"{' to '.join(str(d) for d in (row.start, row.end) if d) or 'dates to be set'}; "
@@ -158,6 +159,9 @@ def match(ctx: typer.Context,
         shape = team(shown)
         typer.echo("team: " + "; ".join(f"{facet} " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
                                        for facet, counts in shape.items()))
+        if action.triangular:
+            typer.echo("triangular cooperation: " + ("EU and non-EU administrations together" if mixed(shown) else
+                                                     "no mix of EU and non-EU administrations among these"))
     for m in excluded:
         typer.echo(f"excluded: {m.candidate.key} {m.candidate.name}: {'; '.join(m.excluded)}")
 

@@ -6,16 +6,20 @@ from mieux.render import as_json
 
 
 def sweep_command(ctx: typer.Context, json_: Json = False) -> None:
-    """Fire every deadline notice that is due, then route and send the alerts owed, once."""
+    """Fire every deadline notice that is due, note experts' consents to renew, then route and send the alerts owed, once."""
     from mieux.deadlines import fire_all_due
+    from mieux.experts import owe_consent_reminders
 
     app = runtime(ctx).app
     fired = fire_all_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock)
+    consents = owe_consent_reminders(app.engine, facility=app.facility, clock=app.clock,
+                                     months=app.settings.consent_months)
     sent = app.outbox.dispatch()
     if json_:
         typer.echo(as_json({"fired": fired.fired, "coalesced": fired.coalesced, "cancelled": fired.cancelled,
-                            "routed": sent.routed, "sent": sent.sent, "failed": sent.failed, "dead": sent.dead}))
+                            "consents": consents, "routed": sent.routed, "sent": sent.sent, "failed": sent.failed,
+                            "dead": sent.dead}))
         return
     typer.echo(f"fired {fired.fired} deadline notice(s) ({fired.coalesced} folded into them, {fired.cancelled} no "
-               f"longer due); routed {sent.routed} alert(s); sent {sent.sent}, failed {sent.failed} (will retry), "
-               f"dead {sent.dead}")
+               f"longer due); {consents} consent(s) to renew; routed {sent.routed} alert(s); sent {sent.sent}, "
+               f"failed {sent.failed} (will retry), dead {sent.dead}")

@@ -198,3 +198,22 @@ def test_the_invitation_deadline_counts_working_days_across_easter_and_an_answer
     assert fired_on(date(2026, 4, 9)) == []
     assert fired_on(date(2026, 4, 10)) == [("invitation_answer.due", ["ana"], f"{key}/{e1}")]  # 5 working days
     assert [d.status for d in deadlines(engine, "invitation_answer")] == ["pending", "met"]
+
+
+def test_an_action_asking_for_triangular_cooperation_ranks_a_southern_administration_up(wired, engine, facility,
+                                                                                        clock):
+    from domain.schemas import ActionChanges
+
+    reference = new_action_in(wired, "implementation")
+    key = activity(wired, reference)
+    expert(engine, facility, clock)
+    southern = Roster(engine=engine, facility=facility, clock=clock).add(ExpertIn.model_validate({
+        "name": "Amina Benali", "email": "a.benali@interieur.gov.ma", "sex": "woman", "nationality": "MA",
+        "category": "non_eu_administration", "administration": "Ministère de l'Intérieur",
+        "administration_country": "MA", "languages": [{"language": "en", "level": "C1"}],
+        "themes": ["legal_migration"], "consent_on": "2026-01-15", "consent_purpose": "EAR roster"}), actor="ana")
+    assert [m.candidate.name for m in match(wired, key, Weights())[2]] == ["Maria Garcia", "Amina Benali"]
+    wired.update(reference, ActionChanges(triangular=True), actor="ana", reason="the partner asked for it")
+    ranked = match(wired, key, Weights())[2]
+    assert [m.candidate.key for m in ranked] == [f"E{southern.id}", "E1"]
+    assert (20, "a non-EU administration (MA): triangular cooperation") in ranked[0].reasons

@@ -119,3 +119,31 @@ def test_outside_an_erasure_the_audit_trail_still_refuses_every_change(wired, en
             session.flush()
             session.execute(text("UPDATE audit SET actor = 'someone else' WHERE id = 1"))
     assert [e.actor for e in wired.history(reference)] == ["ana"]
+
+
+def test_an_old_consent_is_a_reminder_to_the_programme_manager_once_for_each_consent_date(engine, facility, clock):
+    from datetime import date
+
+    from domain.experts import ExpertChanges
+    from mieux.experts import owe_consent_reminders
+    from store.tables import Alert
+
+    zofia, jan = add_experts(engine, facility, clock)
+    roster = Roster(engine=engine, facility=facility, clock=clock)
+    roster.update(zofia, ExpertChanges(consent_on=date(2024, 1, 10)), actor="ana")  # clock: 2 March 2026
+
+    def remind() -> int:
+        return owe_consent_reminders(engine, facility=facility, clock=clock, months=24)
+
+    assert remind() == 1 and remind() == 0  # once for that consent date
+    roster.update(zofia, ExpertChanges(consent_on=date(2024, 2, 1)), actor="ana")  # renewed, but still too old
+    roster.update(jan, ExpertChanges(consent_on=date(2024, 3, 2)), actor="ana")  # exactly 24 months: not yet
+    assert remind() == 1
+    with transaction(engine) as session:
+        alerts = session.exec(select(Alert).order_by(Alert.id)).all()
+    assert [(a.kind, a.action_id, a.subject_kind, a.recipients, a.data["consent_on"]) for a in alerts] == [
+        ("expert.consent", None, "expert", ["pieter"], "2024-01-10"),
+        ("expert.consent", None, "expert", ["pieter"], "2024-02-01")]
+    erase(engine, zofia, facility=facility, clock=clock, actor="pieter")
+    roster.update(jan, ExpertChanges(consent_on=date(2024, 1, 5)), actor="ana")
+    assert remind() == 1  # Jan's; nobody is reminded of an erased expert's consent

@@ -209,3 +209,15 @@ def test_a_fact_is_a_field_a_field_of_the_action_or_activity_or_a_deadline():
         owes("x", ["admin"], facts=["expert.name"])
     with pytest.raises(AttributeError, match="alert x carries 'budget', but the SimpleNamespace has no field"):
         facts(owes("x", ["admin"], facts=["budget"]), subject=ACTIVITY, action=ACTION)
+
+
+def test_a_consent_to_renew_names_the_expert_and_links_to_no_action_page():
+    data = {"reference": "E17", "name": "Maria Garcia", "consent_on": "2024-01-10", "consent_purpose": "EAR roster",
+            "months": 24}
+    message = render("expert.consent", data, zone=BRUSSELS, roles={"programme_manager"}, ui_url="http://ui")
+    assert message.summary == ("The data-protection consent of E17 Maria Garcia (EAR roster) dates from Wednesday "
+                               "10 January 2024, more than 24 months ago.")
+    assert "mieux expert update E17 --consent-on DATE" in message.next
+    assert message.link == "http://ui"
+    assert render("activity.postponed", {"reference": "2026-07/3", "name": "x"}, zone=BRUSSELS,
+                  ui_url="http://ui", tolerant=True).link == "http://ui/artifacts/key/mieux-action-2026-07"

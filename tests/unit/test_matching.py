@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from domain.matching import Candidate, Engaged, Need, Weights, rank, team, words
+from domain.matching import Candidate, Engaged, Need, Weights, mixed, rank, team, words
 
 NEED = Need(theme="legal_migration", words=words("Labour migration strategy", "Training on labour mobility"),
             languages=("en", "fr"), start=date(2027, 3, 1), end=date(2027, 3, 3))
@@ -91,3 +91,15 @@ def test_experts_deployed_often_in_the_last_months_rank_lower_by_the_points_the_
     assert (-7.0, "deployed once in the last 24 months") in ranked[1].reasons
     assert not [r for r in ranked[0].reasons if "deployed" in r[1]]  # not since February 2025
     assert ranked[1].score == sum(points for points, _ in ranked[1].reasons)
+
+
+def test_a_triangular_action_favours_non_eu_administrations_and_the_team_says_whether_it_mixes():
+    southern = expert("E1", category="non_eu_administration", country="MA")
+    member = expert("E2")
+    plain = rank([southern, member], NEED, Weights())
+    assert [m.candidate.key for m in plain] == ["E2", "E1"]  # a Member State administration first
+    triangular = Need(**{**vars(NEED), "triangular": True})
+    ranked = rank([southern, member], triangular, Weights(triangular=20))
+    assert [m.candidate.key for m in ranked] == ["E1", "E2"]
+    assert (20, "a non-EU administration (MA): triangular cooperation") in ranked[0].reasons
+    assert mixed(ranked) and not mixed(ranked[:1])

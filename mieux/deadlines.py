@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import text, update
+from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, select
 
 from config.facility import Facility
@@ -114,16 +114,18 @@ class DeadlineKeeper:
         moved = {f"{event.subject}.{name}" for name in event.payload}
         if not moved:
             return
-        for child_kind, children_of in KINDS[event.subject].children.items():
+        for child_kind, link in KINDS[event.subject].children.items():
             rules = {r.kind: r for r in self.policy.deadlines if r.subject == child_kind and r.anchor in moved}
             if not rules:
                 continue
+            pending: dict[int, list] = {}  # one query whatever the number of children: most have none
+            for d in _children_pending(KINDS[child_kind].table, link).all(
+                    session, {"kind": child_kind, "parent_id": subject.id}):
+                if d.kind in rules:
+                    pending.setdefault(d.subject_id, []).append(d)
             action = action_of(session, subject)
-            for child in children_of(session, subject):
-                old = [d for d in rows.deadlines_of(session, child_kind, child.id)
-                       if d.status == "pending" and d.kind in rules]
-                if not old:
-                    continue
+            for child_id, old in pending.items():
+                child = rows.known(session, KINDS[child_kind].table, child_id)
                 rows.stop_deadlines(session, [(d.id, "replanned") for d in old], at=event.at, by=event.trigger)
                 due = {}
                 for d in old:
@@ -143,6 +145,22 @@ class DeadlineKeeper:
                        at=event.at, trigger="replan", from_state=state, to_state=state,
                        actor=event.actor, reason=f"{', '.join(changed)} changed", payload={"deadlines": moves},
                        via=event.via)
+
+
+_CHILDREN_PENDING: dict = {}
+
+
+def _children_pending(table, link: str) -> rows.Prepared:
+    """The pending deadlines of the subjects of `table` whose `link` column names a parent."""
+    found = _CHILDREN_PENDING.get((table, link))
+    if found is None:
+        d, child = Deadline.__table__, table.__table__
+        found = _CHILDREN_PENDING[table, link] = rows.Prepared(
+            select(d.c.id, d.c.kind, d.c.label, d.c.status, d.c.due_at, d.c.moved_from, d.c.subject_id)
+            .join_from(d, child, child.c.id == d.c.subject_id)
+            .where(d.c.subject_kind == bindparam("kind"), d.c.status == "pending",
+                   child.c[link] == bindparam("parent_id")).order_by(d.c.id))
+    return found
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,9 @@ class Kind:
     - `parents`: the subjects it belongs to, by kind (an assignment's activity and Action), whose
       dates its deadlines may count from (`anchor: activity.start`) and whose fields its alerts
       may carry (`activity.title`);
-    - `children`: the subjects whose deadlines may hang on its dates (an activity's assignments:
-      postponing the activity re-plans them);
+    - `children`: the subjects whose deadlines may hang on its dates, by kind, each with the column
+      of theirs that names it (an activity's assignments, `activity_id`: postponing the activity
+      re-plans them);
     - `people`: people named by their relation to it, for `tell` (an assignment's `expert`, an
       activity's `experts`), each a list of person ids.
     """
@@ -77,7 +78,7 @@ class Kind:
     title: Callable[[Session, object], str]
     check: Callable[[object], str | None] = lambda row: None
     parents: dict[str, Related] = field(default_factory=dict)
-    children: dict[str, Callable[[Session, object], list]] = field(default_factory=dict)
+    children: dict[str, str] = field(default_factory=dict)
     people: dict[str, Callable[[Session, object], list[str]]] = field(default_factory=dict)
 
     @property
@@ -140,7 +141,7 @@ def action_view(session: Session, action: Action, *, reason=None, to=None, chang
 
 
 ACTIONS = Kind(ACTION, Action, ActionChanges, find_action, key=lambda _s, a: a.reference, view=action_view,
-               title=lambda _s, a: a.name, children={"activity": lambda session, a: activities_of(session, a.id)})
+               title=lambda _s, a: a.name, children={"activity": "action_id"})
 
 
 # -- Activities --------------------------------------------------------------------------------
@@ -240,17 +241,6 @@ def assignment_view(session: Session, assignment: Assignment, *, reason=None, to
                 activity=activity_of(session, assignment))
 
 
-_ASSIGNMENTS = rows.Prepared(select(_assignment).where(_assignment.c.activity_id == bindparam("activity_id"))
-                             .order_by(_assignment.c.id))
-
-
-def assignments_of(session: Session, activity: Activity) -> list[Assignment]:
-    """An activity's assignments, whatever their state, in the order they were proposed (in no
-    session: read inside a transition, which postponing its activity makes a common read)."""
-    return [rows.loaded(Assignment, dict(zip(_ASSIGNMENT_COLUMNS, values)))
-            for values in _ASSIGNMENTS.tuples(session, {"activity_id": activity.id})]
-
-
 def live_experts(session: Session, activity: Activity) -> list[str]:
     """The experts asked to take part in an activity who have not said no, as person ids (E17)."""
     return [s.expert for s in assignment_summaries(session, activity) if s.state in ASSIGNMENT_LIVE]
@@ -259,7 +249,7 @@ def live_experts(session: Session, activity: Activity) -> list[str]:
 ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activity_key, view=activity_view,
                   title=lambda _s, a: a.title, check=check_activity,
                   parents={"action": lambda session, row: action_of(session, row)},
-                  children={"assignment": assignments_of}, people={"experts": live_experts})
+                  children={"assignment": "activity_id"}, people={"experts": live_experts})
 ASSIGNMENTS = Kind(ASSIGNMENT, Assignment, AssignmentChanges, find_assignment, key=assignment_key,
                    view=assignment_view, title=assignment_title,
                    parents={"activity": activity_of, "action": lambda session, row: action_of(session, row)},

@@ -140,23 +140,35 @@ MATCHED = [Expert.__table__.c[name] for name in ("id", "name", "category", "admi
 """The columns matching reads, as Core rows: 10,000 ORM objects took half a second to build."""
 
 
-def candidates(engine) -> list:
-    """The roster in the store as matching sees it, each expert with the assignments that hold them."""
+def candidates(engine, *, since: date | None = None) -> list:
+    """The roster in the store as matching sees it, each expert with the assignments that hold them
+    (only those on activities from `since` on, when given: older ones neither overlap nor count
+    for fair spread)."""
     from domain.matching import Candidate, Engaged
     from states.assignment import GONE
     from store.tables import Action, Activity, Assignment
 
+    days: dict[str, date] = {}  # roster windows repeat the same few days: parse each once
+
+    def day(text: str) -> date:
+        found = days.get(text)
+        if found is None:
+            found = days[text] = date.fromisoformat(text)
+        return found
+
     def windows(spans: list[dict]) -> tuple:
-        return tuple((date.fromisoformat(w["start"]), date.fromisoformat(w["end"])) for w in spans)
+        return tuple((day(w["start"]), day(w["end"])) for w in spans)
 
     engaged: dict[int, list] = {}
+    held = (select(Assignment.expert_id, Action.reference, Activity.number, Assignment.state, Activity.start,
+                   Activity.end).join(Activity, Assignment.activity_id == Activity.id)
+            .join(Action, Assignment.action_id == Action.id).where(Assignment.state.not_in(GONE)))
+    if since is not None:
+        held = held.where((Activity.end >= since) | (Activity.end.is_(None)))
     with reading(engine) as session:
         connection = session.connection()
         found = connection.execute(select(*MATCHED).order_by(MATCHED[0])).all()
-        for expert_id, reference, number, state, start, end in connection.execute(
-                select(Assignment.expert_id, Action.reference, Activity.number, Assignment.state, Activity.start,
-                       Activity.end).join(Activity, Assignment.activity_id == Activity.id)
-                .join(Action, Assignment.action_id == Action.id).where(Assignment.state.not_in(GONE))):
+        for expert_id, reference, number, state, start, end in connection.execute(held).all():
             engaged.setdefault(expert_id, []).append(Engaged(f"{reference}/{number}", state, start, end))
     return [Candidate(f"E{i}", name, category, country, sex, tuple(themes), tuple(keywords),
                       {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable),
@@ -173,7 +185,12 @@ def match(service, activity_key: str, weights) -> tuple:
     need = Need(theme=action.theme, words=words(action.name, (action.fiche or {}).get("objective"), activity.title),
                 languages=tuple(activity.languages), start=activity.start, end=activity.end,
                 activity=f"{action.reference}/{activity.number}", triangular=action.triangular)
-    return activity, action, rank(candidates(service.engine), need, weights)
+    since = None
+    if activity.start:  # what can still overlap it or count as recent
+        from domain.matching import _months_before
+
+        since = _months_before(activity.start, weights.spread_months)
+    return activity, action, rank(candidates(service.engine, since=since), need, weights)
 
 
 CONSENT_TELL = ["programme_manager"]

@@ -217,7 +217,8 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             kind = KINDS.get(deadline.subject_kind)
             subject = action if deadline.subject_kind == "action" else (
                 session.get(kind.table, deadline.subject_id) if kind else None)
-            if deadline.status != "pending" or rule is None or subject is None or subject.state not in rule.live_in:
+            if (deadline.status != "pending" or rule is None or subject is None or subject.state not in rule.live_in
+                    or not kind.live(session, subject)):
                 for t in timers:
                     t.status = "cancelled"
                 cancelled += len(timers)

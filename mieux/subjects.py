@@ -80,6 +80,9 @@ class Kind:
     parents: dict[str, Related] = field(default_factory=dict)
     children: dict[str, str] = field(default_factory=dict)
     people: dict[str, Callable[[Session, object], list[str]]] = field(default_factory=dict)
+    live: Callable[[Session, object], bool] = lambda session, row: True
+    """Whether what it belongs to still goes ahead: a due notice about an expert on a cancelled
+    activity is not sent (its timers are cancelled instead)."""
 
     @property
     def name(self) -> str:
@@ -253,7 +256,8 @@ ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activi
 ASSIGNMENTS = Kind(ASSIGNMENT, Assignment, AssignmentChanges, find_assignment, key=assignment_key,
                    view=assignment_view, title=assignment_title,
                    parents={"activity": activity_of, "action": lambda session, row: action_of(session, row)},
-                   people={"expert": lambda _session, row: [f"E{row.expert_id}"]})
+                   people={"expert": lambda _session, row: [f"E{row.expert_id}"]},
+                   live=lambda session, row: activity_of(session, row).state != "cancelled")
 
 KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS)}
 """Every kind of subject, by name."""

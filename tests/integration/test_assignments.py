@@ -18,7 +18,7 @@ from mieux.subjects import MACHINES, parents_of, people_of
 from notifications.directory import Directory
 from notifications.planner import TransitionAlerts
 from store.db import transaction
-from store.tables import Alert, Deadline
+from store.tables import Alert, Deadline, Timer
 from tests.helpers import new_action_in
 
 UTC = timezone.utc
@@ -217,3 +217,20 @@ def test_an_action_asking_for_triangular_cooperation_ranks_a_southern_administra
     ranked = match(wired, key, Weights())[2]
     assert [m.candidate.key for m in ranked] == [f"E{southern.id}", "E1"]
     assert (20, "a non-EU administration (MA): triangular cooperation") in ranked[0].reasons
+
+
+def test_no_notice_about_an_expert_goes_out_once_their_activity_is_cancelled(wired, engine, facility, clock, policy):
+    reference = new_action_in(wired, "implementation")
+    key = activity(wired, reference)
+    e1 = expert(engine, facility, clock)
+    propose(wired, key, e1)
+    for trigger in ("invite", "accept"):
+        wired.transition("assignment", f"{key}/{e1}", trigger, actor="ana")
+    wired.transition("activity", key, "cancel", actor="ana", reason="the partner withdrew")
+    clock.set(datetime(2026, 6, 1, 7, 1, tzinfo=UTC))  # the contract was due today
+    assert fire_due(engine, policy=policy, facility=facility, clock=clock).cancelled == 1
+    assert [a.kind for a in alerts(engine) if a.kind.startswith("contract")] == []
+    with transaction(engine) as session:
+        [contract] = deadlines(engine, "contract_signature")
+        timers = session.exec(select(Timer.status).where(Timer.deadline_id == contract.id)).all()
+    assert timers == ["cancelled"]

@@ -144,7 +144,11 @@ def build(path: Path, timer_rows: int, due: int, seed: int = 7) -> dict:
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-262144")  # 256 MB for the load only
     conn.execute("BEGIN")
-    conn.executemany(f"INSERT INTO action VALUES ({', '.join('?' * 27)})", actions())
+    columns = ("id, reference, name, requester, requester_type, countries, region, theme, channel, received_on, "
+               "focal_point, project_officer, state, state_since, suspended_from, fiche, fiche_submitted_at, "
+               "psg_decision_on, psg_comments, monitoring_completed_on, final_report, lessons_learnt, forwarded_to, "
+               "closed_on, created_at, updated_at, version")  # named: a new column keeps its default
+    conn.executemany(f"INSERT INTO action ({columns}) VALUES ({', '.join('?' * 27)})", actions())
     conn.executemany("INSERT INTO deadline (id, action_id, kind, label, process, due_at, status, started_at, "
                      "subject_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(*d, d[1]) for d in deadline_rows])
     conn.executemany("INSERT INTO timer (deadline_id, action_id, point, seq, fire_at, tell, status, fired_at, "

@@ -1,6 +1,7 @@
 """`mieux serve`: the running engine. A local Prefect server unless one is configured, and the
 deployments served from this process: the sweep, the timers, and the admins' forms."""
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -172,11 +173,20 @@ def choose_from(deployment, parameter: str, values: list[str]) -> None:
 def serve_engine(settings: Settings, *, echo: Echo) -> None:
     """Run the engine until Ctrl-C (or SIGTERM), at any moment, starting up included; a restart
     resumes where it stopped."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # while starting; the runner then takes SIGTERM itself
     try:
         _serve(settings, echo)
     except KeyboardInterrupt:
         pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     echo("stopped")
+
+
+def _interrupt(_signum, _frame) -> None:
+    """SIGTERM takes Ctrl-C's way out: every context manager on the way (the Prefect server, the
+    engine's lock) closes behind it."""
+    raise KeyboardInterrupt
 
 
 def _serve(settings: Settings, echo: Echo) -> None:

@@ -66,7 +66,7 @@ def test_sweep_fires_what_is_due_and_sends_it_by_email_without_prefect(store, tm
         store("request", "add", *flags, "--as", "ana").ok()
         channels = write(tmp_path / "channels.yaml", f'version: 1\nurls:\n  - "{smtp.url()}":\n      - tag: email\n')
         first = store("sweep", "--json", channels_file=channels)
-        assert json.loads(first.ok().out) == {"fired": 1, "coalesced": 1, "cancelled": 0, "routed": 2,
+        assert json.loads(first.ok().out) == {"fired": 1, "coalesced": 1, "cancelled": 0, "consents": 0, "routed": 2,
                                               "sent": 4, "failed": 0, "dead": 0}, first
         again = json.loads(store("sweep", "--json", channels_file=channels).ok().out)
         assert (again["fired"], again["routed"], again["sent"]) == (0, 0, 0)

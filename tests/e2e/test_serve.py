@@ -181,3 +181,21 @@ def test_sigterm_stops_the_engine_as_cleanly_as_ctrl_c(tmp_path):
     assert process.returncode == 0 and out.rstrip().endswith("stopped"), out
     assert "RuntimeWarning" not in out and "never awaited" not in out and "Traceback" not in out, out
     wait_for("the Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)
+
+
+def test_sigterm_while_the_engine_is_still_starting_stops_it_cleanly(tmp_path):
+    port = free_port()
+    env = initialised_engine(tmp_path / "data", port)
+    process = start(env)
+    out = ""
+    try:
+        deadline = time.monotonic() + 60
+        while "starting a local Prefect server" not in out and time.monotonic() < deadline:
+            out += process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=90)
+    out += rest
+    assert process.returncode == 0 and out.rstrip().endswith("stopped"), out
+    assert "Traceback" not in out, out
+    wait_for("the Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)

@@ -77,7 +77,7 @@ class App:
         """The Expert and Action Roster."""
         from mieux.experts import Roster
 
-        return Roster(engine=self.engine, facility=self.facility, clock=self.clock)
+        return Roster(engine=self.engine, facility=self.facility, clock=self.clock, door=self.service.door)
 
     @cached_property
     def outbox(self) -> "Outbox":

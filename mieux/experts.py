@@ -32,6 +32,12 @@ def expert_key(expert: Expert) -> str:
 
 
 LISTS = ("languages", "themes", "keywords", "available", "unavailable")
+IN_ROSTER = "in_roster"
+"""What an audit row of the roster records as its state: experts have no lifecycle of their own."""
+
+
+def _json_ready(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
 
 def _stored(expert: ExpertIn | ExpertChanges, given: bool = False) -> dict:
@@ -45,8 +51,19 @@ def _stored(expert: ExpertIn | ExpertChanges, given: bool = False) -> dict:
 class Roster:
     """The Expert and Action Roster in the store."""
 
-    def __init__(self, *, engine, facility: Facility, clock: Clock):
+    def __init__(self, *, engine, facility: Facility, clock: Clock, door: str | None = None):
         self.engine, self.facility, self.clock = engine, facility, clock
+        self.door = door
+        """The door changes come through (the audit's `via`)."""
+
+    def _audit(self, session, row: Expert, trigger: str, actor: str, at, payload: dict,
+               reason: str | None = None) -> None:
+        """The roster's changes are in the audit trail, as subjects of kind `expert` of no Action."""
+        from store import rows
+
+        rows.add_audit(session, action_id=None, subject_kind="expert", subject_id=row.id, at=at, trigger=trigger,
+                       from_state=None, to_state=IN_ROSTER, actor=actor, reason=reason, payload=payload,
+                       via=self.door)
 
     def _require(self, actor: str, what: str) -> None:
         roles = sorted(str(r) for r in self.facility.person(actor).roles)
@@ -66,7 +83,11 @@ class Roster:
                 raise ImportRejected(str(path), [
                     f"line {line}, column email: {e.email} is already in the roster as E{known[e.email.lower()]}"
                     for line, e in rows if e.email.lower() in known])
-            session.add_all([Expert(**_stored(e), created_at=now, updated_at=now) for _, e in rows])
+            added = [(line, Expert(**_stored(e), created_at=now, updated_at=now)) for line, e in rows]
+            session.add_all([row for _, row in added])
+            session.flush()
+            for line, row in added:
+                self._audit(session, row, "import", actor, now, {"file": path.name, "line": line})
         return len(rows)
 
     def add(self, expert: ExpertIn, *, actor: str) -> Expert:
@@ -77,6 +98,8 @@ class Roster:
             with transaction(self.engine) as session:
                 self._unique(session, expert.email)
                 session.add(row)
+                session.flush()
+                self._audit(session, row, "add", actor, now, _json_ready(_stored(expert)))
         except IntegrityError:
             raise Conflict(f"{expert.email} was added to the roster at the same time; look again") from None
         return row
@@ -97,6 +120,8 @@ class Roster:
                 for name, value in values.items():
                     setattr(row, name, value)
                 row.updated_at = self.clock.now()
+                session.flush()
+                self._audit(session, row, "update", actor, row.updated_at, _json_ready(values))
         except (StaleDataError, IntegrityError):
             raise Conflict(f"{key} was changed by someone else at the same time; nothing was written") from None
         return row
@@ -104,6 +129,15 @@ class Roster:
     def get(self, key: str) -> Expert:
         with reading(self.engine) as session:
             return self._find(session, key)
+
+    def history(self, key: str) -> list:
+        """The expert's own audit trail (added, imported, changed, erased), oldest first."""
+        from store.tables import Audit
+
+        with reading(self.engine) as session:
+            row = self._find(session, key)
+            return list(session.exec(select(Audit).where(Audit.subject_kind == "expert", Audit.subject_id == row.id)
+                                     .order_by(Audit.id)))
 
     def find(self, *, theme: str | None = None, language: str | None = None, category: str | None = None,
              country: str | None = None) -> list[Expert]:

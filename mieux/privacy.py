@@ -1,7 +1,8 @@
 """An expert's personal data: everything held about them, exported; or erased everywhere.
 
 Export writes what the store holds about one expert: the roster fields, their assignments, the
-messages owed to them with their deliveries, and the audit rows of their assignments.
+messages owed to them with their deliveries, and the audit rows about them (the roster's changes
+and their assignments').
 
 Erasure replaces the expert's personal values (name, email, phone, CV, administration, keywords,
 availability, consent purpose, who proposed them) with their pseudonym (`E17`) or nothing, in
@@ -23,6 +24,7 @@ from config.facility import Facility
 from domain.clock import Clock
 from domain.errors import InvalidInput, NotPermitted
 from mieux.experts import KEY, Roster, expert_key
+from store import rows
 from store.db import reading, transaction
 from store.tables import Action, Activity, Alert, Assignment, Audit, Delivery, Erasure
 
@@ -49,8 +51,9 @@ def export(engine, key: str) -> dict:
                             .join(Action, Assignment.action_id == Action.id)
                             .where(Assignment.expert_id == expert_id).order_by(Assignment.id)).all()
         ids = [a.id for a, _, _ in held]
-        trail = session.exec(select(Audit).where(Audit.subject_kind == "assignment", Audit.subject_id.in_(ids))
-                             .order_by(Audit.id)).all() if ids else []
+        trail = session.exec(select(Audit).where(
+            ((Audit.subject_kind == "assignment") & Audit.subject_id.in_(ids))
+            | ((Audit.subject_kind == "expert") & (Audit.subject_id == expert_id))).order_by(Audit.id)).all()
         person = expert_key(expert)
         owed = session.exec(select(Alert).where(cast(Alert.recipients, Text).contains(f'"{person}"'))
                             .order_by(Alert.id)).all()
@@ -65,7 +68,7 @@ def export(engine, key: str) -> dict:
         "messages": [{"kind": alert.kind, "created_at": _json(alert.created_at), "data": alert.data,
                       "deliveries": [{"channel": d.channel, "status": d.status, "sent_at": _json(d.sent_at)}
                                      for d in deliveries if d.alert_id == alert.id]} for alert in owed],
-        "audit": [{"subject": keys.get(e.subject_id), "at": _json(e.at), "trigger": e.trigger, "from": e.from_state,
+        "audit": [{"subject": person if e.subject_kind == "expert" else keys.get(e.subject_id), "at": _json(e.at), "trigger": e.trigger, "from": e.from_state,
                    "to": e.to_state, "actor": e.actor, "reason": e.reason, "payload": e.payload, "via": e.via}
                   for e in trail],
         "erasures": [{"at": _json(e.at), "actor": e.actor, "changed": e.changed} for e in erasures],
@@ -107,6 +110,9 @@ def erase(engine, key: str, *, facility: Facility, clock: Clock, actor: str, via
         expert.updated_at = now
         erasure.changed = dict(sorted(changed.items()))
         erasure.closed_at = now
+        rows.add_audit(session, action_id=None, subject_kind="expert", subject_id=expert_id, at=now, trigger="erase",
+                       from_state=None, to_state="erased", actor=actor, reason=None,
+                       payload={"values_replaced": erasure.changed}, via=via)
     _scrub_file(engine)
     return erasure.changed
 

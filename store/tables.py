@@ -159,7 +159,8 @@ class Audit(SQLModel, table=True):
 
     __table_args__ = (Index("ix_audit_subject", "subject_kind", "subject_id"),)
     id: int | None = Field(default=None, primary_key=True)
-    action_id: int = Field(foreign_key="action.id", index=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
+    """The Action it concerns; none for the roster (an expert added or changed)."""
     subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
     subject_id: int
     at: datetime

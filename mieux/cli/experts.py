@@ -228,3 +228,17 @@ def erase(ctx: typer.Context, key: Key,
                      actor=rt.actor(actor), via=door("command line"))
     where = ", ".join(f"{column} {n}" for column, n in changed.items()) or "nowhere else"
     typer.echo(f"erased {key.strip().upper()}'s personal data: the roster row, and values in {where}")
+
+
+@app.command("history")
+def history(ctx: typer.Context, key: Key, json_: Json = False) -> None:
+    """The expert's own audit trail: added or imported, each change, an erasure; oldest first."""
+    from mieux.render import local
+
+    rt = runtime(ctx)
+    entries = rt.app.roster.history(key)
+    if json_:
+        typer.echo(as_json([e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
+        return
+    typer.echo(table(["when", "what", "by", "fields", "via"],
+                     [[local(e.at, rt.zone), e.trigger, e.actor, ", ".join(sorted(e.payload)), e.via] for e in entries]))

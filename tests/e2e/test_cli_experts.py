@@ -101,3 +101,6 @@ def test_an_experts_data_is_exported_and_erased_through_the_cli_only_when_confir
     assert store("expert", "erase", "E1", "--confirm", "e1", "--as", "pieter").ok().out.startswith(
         "erased E1's personal data")
     assert store("expert", "show", "E1", "--json").json()["name"] == "Erased expert E1"
+    trail = store("expert", "history", "E1", "--json").json()
+    assert [(e["trigger"], e["actor"]) for e in trail] == [("import", "ana"), ("erase", "pieter")]
+    assert trail[0]["via"].startswith("command line (Unix user ")

@@ -37,6 +37,10 @@ def add_experts(engine, facility, clock) -> tuple[str, str]:
     return keys[0], keys[1]
 
 
+def shown_trail(engine, key):
+    return export(engine, key)["audit"]
+
+
 def counts(engine) -> Counter:
     """What programme statistics count: experts and assignments by category, sex and country."""
     with transaction(engine) as session:
@@ -78,7 +82,8 @@ def test_an_expert_is_exported_whole_then_erased_everywhere_with_the_counts_kept
     held = export(engine, zofia)
     assert held["roster"]["name"] == NAME and held["roster"]["phone"] == PHONE
     assert [(a["assignment"], a["state"]) for a in held["assignments"]] == [(f"{key}/{zofia}", "declined")]
-    assert [e["trigger"] for e in held["audit"]] == ["propose", "invite", "decline"]
+    assert [e["trigger"] for e in held["audit"]] == ["add", "propose", "invite", "decline"]
+    assert held["audit"][0]["payload"]["phone"] == PHONE  # the roster's own changes are audited
     assert {m["kind"] for m in held["messages"]} == {"assignment.invited"}
     assert occurrences(engine, NAME, EMAIL, PHONE)  # it was there
 
@@ -101,6 +106,7 @@ def test_an_expert_is_exported_whole_then_erased_everywhere_with_the_counts_kept
     assert (erasure.person, erasure.actor, erasure.via, erasure.closed_at is not None) == (
         zofia, "pieter", "command line", True)
     assert f"{zofia} is on leave ({zofia})" in reasons
+    assert [e["trigger"] for e in shown_trail(engine, zofia)][-1] == "erase"
     shown = export(engine, zofia)
     assert shown["roster"]["name"] == f"Erased expert {zofia}" and shown["roster"]["phone"] is None
     assert shown["roster"]["sex"] == "woman" and shown["roster"]["category"] == "eu_member_state_administration"

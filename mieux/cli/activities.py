@@ -4,8 +4,8 @@ from typing import Annotated, Optional
 import typer
 
 from domain.errors import InvalidInput
-from mieux.cli.common import As, Json, Reason, parse_date, runtime, sub_app, validated
-from mieux.render import as_json, local, table
+from mieux.cli.common import As, Json, Reason, parse_date, print_subject, print_trail, runtime, sub_app, validated
+from mieux.render import as_json, table
 
 app = sub_app("The activities of an Action (workshops, study visits, trainings ...), each a state machine.")
 Opt = typer.Option
@@ -136,13 +136,7 @@ def update(ctx: typer.Context, key: Key,
 def history(ctx: typer.Context, key: Key, json_: Json = False) -> None:
     """The activity's own audit trail, oldest first."""
     rt = runtime(ctx)
-    entries = rt.service.subject_history("activity", key)
-    if json_:
-        typer.echo(as_json([e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
-        return
-    typer.echo(table(["when", "trigger", "from", "to", "by", "reason", "via"],
-                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason, e.via]
-                      for e in entries]))
+    print_trail(rt, rt.service.subject_history("activity", key), as_json=json_)
 
 
 def where(activity) -> str:
@@ -160,14 +154,7 @@ def show_activity(rt, key: str, *, as_json: bool) -> None:
     from states.activity import ACTIVITY
 
     row = rt.service.subject("activity", key)
-    available = ACTIVITY.available(row.state)
-    reference = key.strip().split("/")[0]
-    if as_json:
-        typer.echo(as_json(public(reference, row) | {"available_triggers": available}))
-        return
-    fields = public(reference, row)
-    fields["where"] = where(row)
-    for name in ("state_since", "created_at", "updated_at"):
-        fields[name] = local(fields[name], rt.zone)
-    typer.echo("\n".join(f"{k:22} {'-' if v in (None, [], {}) else v}" for k, v in fields.items()))
-    typer.echo(f"{'triggers now':22} {', '.join(available) or 'none (final)'}")
+    fields = public(key.strip().split("/")[0], row)
+    if not as_json:
+        fields["where"] = where(row)
+    print_subject(rt, fields, ACTIVITY.available(row.state), as_json=as_json)

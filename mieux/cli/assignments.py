@@ -3,8 +3,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mieux.cli.common import As, Json, Reason, parse_date, runtime, sub_app, validated
-from mieux.render import as_json, local, table
+from mieux.cli.common import As, Json, Reason, parse_date, print_subject, print_trail, runtime, sub_app, validated
+from mieux.render import as_json, table
 
 app = sub_app("Experts on activities: proposed, invited, contracted, deployed, each a state machine.")
 Opt = typer.Option
@@ -110,13 +110,7 @@ def update(ctx: typer.Context, key: Key, working_days: WorkingDays = None, trave
 def history(ctx: typer.Context, key: Key, json_: Json = False) -> None:
     """The assignment's own audit trail, oldest first."""
     rt = runtime(ctx)
-    entries = rt.service.subject_history("assignment", key)
-    if json_:
-        typer.echo(as_json([e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
-        return
-    typer.echo(table(["when", "trigger", "from", "to", "by", "reason", "via"],
-                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason, e.via]
-                      for e in entries]))
+    print_trail(rt, rt.service.subject_history("assignment", key), as_json=json_)
 
 
 def public(activity_key: str, assignment, expert) -> dict:
@@ -132,12 +126,4 @@ def show_assignment(rt, key: str, *, as_json: bool) -> None:
     activity_key = key.rpartition("/")[0]
     row = rt.service.subject("assignment", key)
     expert = next(e for a, e in rt.service.assignments(activity_key) if a.id == row.id)
-    fields = public(activity_key, row, expert)
-    available = ASSIGNMENT.available(row.state)
-    if as_json:
-        typer.echo(as_json(fields | {"available_triggers": available}))
-        return
-    for name in ("state_since", "created_at", "updated_at"):
-        fields[name] = local(fields[name], rt.zone)
-    typer.echo("\n".join(f"{k:22} {'-' if v in (None, [], {}) else v}" for k, v in fields.items()))
-    typer.echo(f"{'triggers now':22} {', '.join(available) or 'none (final)'}")
+    print_subject(rt, public(activity_key, row, expert), ASSIGNMENT.available(row.state), as_json=as_json)

@@ -231,3 +231,28 @@ def stop_logging() -> None:
         root.removeHandler(handler)
         handler.close()
     root.setLevel(logging.WARNING)
+
+
+def print_trail(rt, entries: list, *, as_json: bool) -> None:
+    """A subject's own audit trail, oldest first, as a table or as JSON."""
+    from mieux.render import as_json as dumped, local, table
+
+    if as_json:
+        typer.echo(dumped([e.model_dump(exclude={"id", "action_id", "subject_id"}) for e in entries]))
+        return
+    typer.echo(table(["when", "trigger", "from", "to", "by", "reason", "via"],
+                     [[local(e.at, rt.zone), e.trigger, e.from_state, e.to_state, e.actor, e.reason, e.via]
+                      for e in entries]))
+
+
+def print_subject(rt, fields: dict, available: list[str], *, as_json: bool) -> None:
+    """One subject's fields (its times in the team's zone) and the triggers that apply now."""
+    from mieux.render import as_json as dumped, local
+
+    if as_json:
+        typer.echo(dumped(fields | {"available_triggers": available}))
+        return
+    for name in ("state_since", "created_at", "updated_at"):
+        fields[name] = local(fields[name], rt.zone)
+    typer.echo("\n".join(f"{k:22} {'-' if v in (None, [], {}) else v}" for k, v in fields.items()))
+    typer.echo(f"{'triggers now':22} {', '.join(available) or 'none (final)'}")

@@ -75,6 +75,9 @@ def test_an_expert_is_proposed_invited_and_followed_through_the_cli(store, tmp_p
         f"{activity}/E1", "Ana Müller", "invited", "450.00")
     shown = store("assignment", "show", f"{activity}/E1").ok().out
     assert "triggers now           accept, decline, withdraw" in shown
+    assert store("assignment", "show", f"{activity}/E1", "--json").json()["available_triggers"] == [
+        "accept", "decline", "withdraw"]
+    assert store("activity", "show", activity, "--json").json()["state"] == "planned"  # it crashed (exit 3)
     trail = store("assignment", "history", f"{activity}/E1", "--json").json()
     assert [e["trigger"] for e in trail] == ["propose", "invite"]
     store("assignment", "fire", f"{activity}/E9", "accept", "--as", "ana").refused_in_one_line(

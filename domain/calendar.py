@@ -4,8 +4,15 @@ Deadlines are counted in days, never hours, on the team's local calendar; a due 
 moment only at the end, as the configured local time on that date converted to UTC, so daylight
 saving changes never shift a deadline by an hour.
 """
+from calendar import monthrange
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier (the month's last day when it is shorter: 31 March -> 28 February)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 class BusinessCalendar:

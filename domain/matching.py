@@ -14,6 +14,7 @@ from datetime import date
 
 from pydantic import Field
 
+from domain.calendar import months_before
 from domain.experts import ExpertCategory, Level
 from domain.schemas import Strict
 
@@ -146,16 +147,8 @@ def judge(candidate: Candidate, need: Need, weights: Weights) -> Match:
 
 def _recent(candidate: Candidate, before: date, months: int) -> int:
     """How many times the expert was deployed on activities that started in the `months` before `before`."""
-    since = _months_before(before, months)
+    since = months_before(before, months)
     return sum(1 for e in candidate.engaged if e.deployed and e.start and since <= e.start <= before)
-
-
-def _months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the month's last day when it is shorter: 31 March -> 28 February)."""
-    from calendar import monthrange
-
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def rank(candidates: list[Candidate], need: Need, weights: Weights) -> list[Match]:

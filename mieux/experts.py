@@ -36,6 +36,17 @@ IN_ROSTER = "in_roster"
 """What an audit row of the roster records as its state: experts have no lifecycle of their own."""
 
 
+def audit_roster(session, expert_id: int, trigger: str, *, actor: str, at, payload: dict, via: str | None,
+                 state: str = IN_ROSTER) -> None:
+    """The roster's changes are in the audit trail, as subjects of kind `expert` of no Action."""
+    from store import rows
+
+    rows.add_audit(session, action_id=None, subject_kind="expert", subject_id=expert_id, at=at, trigger=trigger,
+                   from_state=None, to_state=state, actor=actor, reason=None, payload=payload, via=via)
+ERASED_MAIL = ".erased.invalid"
+"""How an erased expert's email ends (the column is unique and required): the mark of an erasure."""
+
+
 def _json_ready(values: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
 
@@ -56,14 +67,8 @@ class Roster:
         self.door = door
         """The door changes come through (the audit's `via`)."""
 
-    def _audit(self, session, row: Expert, trigger: str, actor: str, at, payload: dict,
-               reason: str | None = None) -> None:
-        """The roster's changes are in the audit trail, as subjects of kind `expert` of no Action."""
-        from store import rows
-
-        rows.add_audit(session, action_id=None, subject_kind="expert", subject_id=row.id, at=at, trigger=trigger,
-                       from_state=None, to_state=IN_ROSTER, actor=actor, reason=reason, payload=payload,
-                       via=self.door)
+    def _audit(self, session, row: Expert, trigger: str, actor: str, at, payload: dict) -> None:
+        audit_roster(session, row.id, trigger, actor=actor, at=at, payload=payload, via=self.door)
 
     def _require(self, actor: str, what: str) -> None:
         roles = sorted(str(r) for r in self.facility.person(actor).roles)
@@ -221,9 +226,9 @@ def match(service, activity_key: str, weights) -> tuple:
                 activity=f"{action.reference}/{activity.number}", triangular=action.triangular)
     since = None
     if activity.start:  # what can still overlap it or count as recent
-        from domain.matching import _months_before
+        from domain.calendar import months_before
 
-        since = _months_before(activity.start, weights.spread_months)
+        since = months_before(activity.start, weights.spread_months)
     return activity, action, rank(candidates(service.engine, since=since), need, weights)
 
 
@@ -234,18 +239,18 @@ CONSENT_TELL = ["programme_manager"]
 def owe_consent_reminders(engine, *, facility: Facility, clock: Clock, months: int) -> int:
     """Owe one alert for each expert whose consent dates from more than `months` ago, once for each
     consent date (recording a new date makes a new reminder due in its time); returns how many."""
-    from domain.matching import _months_before
+    from domain.calendar import months_before
     from notifications.directory import Directory
     from store import rows
     from store.tables import Alert
 
     now = clock.now()
-    limit = _months_before(now.astimezone(facility.zone).date(), months)
+    limit = months_before(now.astimezone(facility.zone).date(), months)
     recipients = Directory(facility).resolve(CONSENT_TELL, action=None)
     owed = 0
     with transaction(engine) as session:
         old = session.exec(select(Expert.id, Expert.name, Expert.consent_on, Expert.consent_purpose)
-                           .where(Expert.consent_on < limit, Expert.email.not_like("%.erased.invalid"))).all()
+                           .where(Expert.consent_on < limit, Expert.email.not_like(f"%{ERASED_MAIL}"))).all()
         sources = {f"consent:E{i}:{on.isoformat()}": (i, name, on, purpose) for i, name, on, purpose in old}
         known = set(session.exec(select(Alert.source).where(Alert.source.in_(sources)))) if sources else set()
         for source, (i, name, on, purpose) in sources.items():

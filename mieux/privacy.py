@@ -4,10 +4,10 @@ Export writes what the store holds about one expert: the roster fields, their as
 messages owed to them with their deliveries, and the audit rows about them (the roster's changes
 and their assignments').
 
-Erasure replaces the expert's personal values (name, email, phone, CV, administration, keywords,
-availability, consent purpose, who proposed them) with their pseudonym (`E17`) or nothing, in
-every text and JSON column of every table (a free-text reason, an alert's words, a delivery's
-last error), also as JSON escapes them. What programme statistics count stays: sex, nationality,
+Erasure replaces what says who the expert is (name, email, phone, CV) with their pseudonym
+(`E17`) in every text and JSON column of every table (a free-text reason, an alert's words, a
+delivery's last error), also as JSON escapes it, and clears the roster row's other personal
+fields (administration, keywords, availability, consent purpose, who proposed them). What programme statistics count stays: sex, nationality,
 category, the administration's country, themes, the assignments. The audit trail is append-only
 except through this door: the store lets audit rows change only while an erasure is open in the
 same transaction, and only in their reason and payload (migration 0010). The erasure itself is
@@ -23,16 +23,20 @@ from sqlmodel import SQLModel, select
 from config.facility import Facility
 from domain.clock import Clock
 from domain.errors import InvalidInput, NotPermitted
-from mieux.experts import KEY, Roster, expert_key
-from store import rows
+from mieux.experts import ERASED_MAIL, KEY, Roster, audit_roster, expert_key
 from store.db import reading, transaction
 from store.tables import Action, Activity, Alert, Assignment, Audit, Delivery, Erasure
 
 ERASERS = ("programme_manager", "admin")
 """Who may erase an expert's personal data (exporting it is for whoever keeps the roster)."""
-PERSONAL = ("name", "email", "phone", "cv", "administration", "proposed_by", "consent_purpose")
-"""Roster fields that say who the expert is; the others are what programme statistics count."""
-CLEARED = {"phone": None, "cv": None, "proposed_by": None, "keywords": [], "available": [], "unavailable": []}
+
+
+def erased(person: str) -> dict:
+    """What the roster row's fields that say who the expert is become; the others are what
+    programme statistics count (sex, nationality, category, the administration's country, themes)."""
+    return {"name": f"Erased expert {person}", "email": f"{person.lower()}@{person.lower()}{ERASED_MAIL}",
+            "phone": None, "cv": None, "administration": "(erased)", "proposed_by": None,
+            "consent_purpose": "(erased)", "keywords": [], "available": [], "unavailable": []}
 
 
 def _json(value):
@@ -68,9 +72,9 @@ def export(engine, key: str) -> dict:
         "messages": [{"kind": alert.kind, "created_at": _json(alert.created_at), "data": alert.data,
                       "deliveries": [{"channel": d.channel, "status": d.status, "sent_at": _json(d.sent_at)}
                                      for d in deliveries if d.alert_id == alert.id]} for alert in owed],
-        "audit": [{"subject": person if e.subject_kind == "expert" else keys.get(e.subject_id), "at": _json(e.at), "trigger": e.trigger, "from": e.from_state,
-                   "to": e.to_state, "actor": e.actor, "reason": e.reason, "payload": e.payload, "via": e.via}
-                  for e in trail],
+        "audit": [{"subject": person if e.subject_kind == "expert" else keys.get(e.subject_id), "at": _json(e.at),
+                   "trigger": e.trigger, "from": e.from_state, "to": e.to_state, "actor": e.actor, "reason": e.reason,
+                   "payload": e.payload, "via": e.via} for e in trail],
         "erasures": [{"at": _json(e.at), "actor": e.actor, "changed": e.changed} for e in erasures],
     }
 
@@ -86,7 +90,7 @@ def erase(engine, key: str, *, facility: Facility, clock: Clock, actor: str, via
     with transaction(engine) as session:
         expert = Roster._find(session, key)
         person = expert_key(expert)
-        if expert.email.endswith(".erased.invalid"):
+        if expert.email.endswith(ERASED_MAIL):
             raise InvalidInput(f"{person}'s personal data was erased already")
         values = sorted({v for v in (expert.name, expert.email, expert.phone, expert.cv) if v and len(v) >= 3},
                         key=len, reverse=True)  # what says who they are (an administration or a keyword does not)
@@ -101,18 +105,13 @@ def erase(engine, key: str, *, facility: Facility, clock: Clock, actor: str, via
                 done = _replace(session, table, column, is_json, value, person)
                 if done:
                     changed[f"{table.name}.{column.name}"] = changed.get(f"{table.name}.{column.name}", 0) + done
-        for field in PERSONAL:
-            setattr(expert, field, None)
-        expert.name, expert.email = f"Erased expert {person}", f"{person.lower()}@{person.lower()}.erased.invalid"
-        expert.administration, expert.consent_purpose = "(erased)", "(erased)"
-        for field, value in CLEARED.items():
+        for field, value in erased(person).items():
             setattr(expert, field, value)
         expert.updated_at = now
         erasure.changed = dict(sorted(changed.items()))
         erasure.closed_at = now
-        rows.add_audit(session, action_id=None, subject_kind="expert", subject_id=expert_id, at=now, trigger="erase",
-                       from_state=None, to_state="erased", actor=actor, reason=None,
-                       payload={"values_replaced": erasure.changed}, via=via)
+        audit_roster(session, expert_id, "erase", actor=actor, at=now, payload={"values_replaced": erasure.changed},
+                     via=via, state="erased")
     _scrub_file(engine)
     return erasure.changed
 

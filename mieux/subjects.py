@@ -21,7 +21,7 @@ from domain.assignments import AssignmentChanges
 from domain.errors import InvalidInput, NotFound
 from domain.schemas import ActionChanges
 from states.action import ACTION
-from states.activity import ACTIVITY
+from states.activity import ACTIVITY, CANCELLED as ACTIVITY_CANCELLED
 from states.assignment import ASSIGNMENT, LIVE as ASSIGNMENT_LIVE
 from states.machine import StateMachine
 from store import rows
@@ -91,6 +91,11 @@ class Kind:
     def label(self, session: Session, row) -> str:
         """How a person names the subject: its key and title."""
         return f"{self.key(session, row)} {self.title(session, row)}"
+
+
+def action_of(session: Session, row) -> Action:
+    """The Action a subject belongs to (an Action is its own)."""
+    return row if isinstance(row, Action) else rows.known(session, Action, row.action_id)
 
 
 def action_officer(person_id: str, action: Action) -> set[str]:
@@ -251,13 +256,13 @@ def live_experts(session: Session, activity: Activity) -> list[str]:
 
 ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activity_key, view=activity_view,
                   title=lambda _s, a: a.title, check=check_activity,
-                  parents={"action": lambda session, row: action_of(session, row)},
+                  parents={"action": action_of},
                   children={"assignment": "activity_id"}, people={"experts": live_experts})
 ASSIGNMENTS = Kind(ASSIGNMENT, Assignment, AssignmentChanges, find_assignment, key=assignment_key,
                    view=assignment_view, title=assignment_title,
-                   parents={"activity": activity_of, "action": lambda session, row: action_of(session, row)},
+                   parents={"activity": activity_of, "action": action_of},
                    people={"expert": lambda _session, row: [f"E{row.expert_id}"]},
-                   live=lambda session, row: activity_of(session, row).state != "cancelled")
+                   live=lambda session, row: activity_of(session, row).state != ACTIVITY_CANCELLED)
 
 KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS)}
 """Every kind of subject, by name."""
@@ -278,10 +283,6 @@ def kind(name: str) -> Kind:
         raise InvalidInput(f"{name!r} is not a kind of subject: the kinds are {', '.join(KINDS)}")
     return KINDS[name]
 
-
-def action_of(session: Session, row) -> Action:
-    """The Action a subject belongs to (an Action is its own)."""
-    return row if isinstance(row, Action) else rows.known(session, Action, row.action_id)
 
 MACHINES = {name: k.machine for name, k in KINDS.items()}
 RELATIONS = {name: set(k.people) for name, k in KINDS.items()}

@@ -52,9 +52,15 @@ def _sqlite_begin(conn: Connection) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One unit of work: everything inside commits together or not at all."""
+    with _busy_is_a_conflict(), Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def _busy_is_a_conflict() -> Iterator[None]:
+    """SQLite's lock timeout as a person reads it: nothing written, try again."""
     try:
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        yield
     except OperationalError as error:
         if "database is locked" in str(error.orig):
             raise Conflict("the store stayed busy for 30 s (another writer); nothing was written: try again") from None
@@ -72,20 +78,15 @@ def writing(engine: Engine) -> Iterator[Session]:
     that transaction and begins only if ORM work asks for it: a Session's own begin and commit
     cost more than all of a transition's SQL (bench/lifecycle_rate.py). ORM changes are flushed
     at the end; everything inside commits together or not at all."""
-    try:
-        with engine.connect() as connection, connection.begin():
-            session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
-            session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
-            try:
-                yield session
-                if session.new or session.dirty or session.deleted:
-                    session.flush()
-            finally:
-                session.close()
-    except OperationalError as error:
-        if "database is locked" in str(error.orig):
-            raise Conflict("the store stayed busy for 30 s (another writer); nothing was written: try again") from None
-        raise
+    with _busy_is_a_conflict(), engine.connect() as connection, connection.begin():
+        session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+        session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
+        try:
+            yield session
+            if session.new or session.dirty or session.deleted:
+                session.flush()
+        finally:
+            session.close()
 
 
 @contextmanager

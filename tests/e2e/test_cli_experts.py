@@ -8,6 +8,14 @@ from tests.unit.test_roster_csv import GOOD
 pytestmark = pytest.mark.slow
 
 
+def ghana_request(store) -> str:  # noqa: F811
+    """A new request through the CLI; its reference."""
+    return store("request", "add", "--name", "Ghana III", "--requester", "Ghana Immigration Service", "--type",
+                 "national_authority", "--countries", "GH", "--region", "Africa (West)", "--theme",
+                 "legal_migration", "--channel", "email", "--received-on", "2026-03-02", "--officer", "ana",
+                 "--as", "ana").ok().out.split()[1]
+
+
 def test_the_roster_is_imported_listed_shown_and_changed_through_the_cli(store, tmp_path):  # noqa: F811
     roster = tmp_path / "roster.csv"
     roster.write_text("\n".join([",".join(HEADER), GOOD, GOOD.replace("ana@bmi.de", "x")]) + "\n", encoding="utf-8")
@@ -34,10 +42,7 @@ def test_an_activity_is_matched_against_the_roster_with_reasons_and_the_excluded
         .replace("en:C2 de:native", "fr:native").replace(",DE,", ",FR,")
     roster.write_text("\n".join([",".join(HEADER), GOOD, french]) + "\n", encoding="utf-8")
     store("expert", "import", str(roster), "--as", "ana").ok()
-    reference = store("request", "add", "--name", "Ghana III", "--requester", "Ghana Immigration Service", "--type",
-                      "national_authority", "--countries", "GH", "--region", "Africa (West)", "--theme",
-                      "legal_migration", "--channel", "email", "--received-on", "2026-03-02", "--officer", "ana",
-                      "--as", "ana").ok().out.split()[1]
+    reference = ghana_request(store)
     store("activity", "add", reference, "--type", "workshop", "--title", "Border management workshop", "--start",
           "2027-02-01", "--end", "2027-02-03", "--languages", "en", "--as", "ana").ok()
     out = store("expert", "match", f"{reference}/1", "--all").ok().out
@@ -55,10 +60,7 @@ def test_an_expert_is_proposed_invited_and_followed_through_the_cli(store, tmp_p
     roster = tmp_path / "roster.csv"
     roster.write_text("\n".join([",".join(HEADER), GOOD]) + "\n", encoding="utf-8")
     store("expert", "import", str(roster), "--as", "ana").ok()
-    reference = store("request", "add", "--name", "Ghana III", "--requester", "Ghana Immigration Service", "--type",
-                      "national_authority", "--countries", "GH", "--region", "Africa (West)", "--theme",
-                      "legal_migration", "--channel", "email", "--received-on", "2026-03-02", "--officer", "ana",
-                      "--as", "ana").ok().out.split()[1]
+    reference = ghana_request(store)
     store("activity", "add", reference, "--type", "workshop", "--title", "Border management workshop", "--start",
           "2027-02-01", "--end", "2027-02-03", "--country", "GH", "--city", "Accra", "--as", "ana").ok()
     activity = f"{reference}/1"

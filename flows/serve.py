@@ -223,18 +223,47 @@ def _serve(settings: Settings, echo: Echo) -> None:
 
 
 def run_deployments(served: list) -> None:
-    """What `prefect.serve` does, with SIGTERM taking the same way out as Ctrl-C."""
+    """What `prefect.serve` does, with SIGTERM taking the way out asyncio gives Ctrl-C."""
     import asyncio
 
     from prefect.runner import Runner
 
+    stop = _Stop()
+
     class EngineRunner(Runner):
         def handle_sigterm(self, *args, **kwargs) -> None:
-            # Prefect 3.8.8 calls its sync stop() here, inside the running event loop: that only makes a
-            # coroutine ("coroutine 'Runner.astop' was never awaited") and exits with runs half-submitted.
-            raise KeyboardInterrupt
+            # Prefect 3.8.8 calls its sync stop() here, inside the running loop: that only makes a
+            # coroutine it never awaits, and exits with runs half-submitted
+            stop()
 
     runner = EngineRunner(pause_on_shutdown=True)
     for deployment in served:
         runner.add_deployment(deployment)
-    asyncio.run(runner.start())
+
+    async def main() -> None:
+        stop.task = asyncio.current_task()
+        signal.signal(signal.SIGTERM, stop)  # until the runner installs its own, the same
+        await runner.start()
+
+    try:
+        asyncio.run(main())
+    except asyncio.CancelledError:
+        pass  # stopped by SIGTERM
+
+
+class _Stop:
+    """SIGTERM to a running loop: the first cancels the serving task, whose clean-up stops the runs in
+    progress and pauses the schedules; a second interrupts at once.
+
+    Raising at whatever point the loop was (in a stream's callback, holding a lock) printed a traceback
+    when a run was in progress, and could leave the stop waiting: the task is cancelled from the loop."""
+
+    def __init__(self):
+        self.task = None
+        self.asked = False
+
+    def __call__(self, *_args) -> None:
+        if self.asked or self.task is None:
+            raise KeyboardInterrupt
+        self.asked = True
+        self.task.get_loop().call_soon_threadsafe(self.task.cancel)

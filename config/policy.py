@@ -16,13 +16,15 @@ DEFAULT_DEADLINES = Path(__file__).with_name("deadlines.yaml")
 def load_policy(path: Path, *, facility: Facility, machine: StateMachine | None = None,
                 machines: dict[str, StateMachine] | None = None,
                 anchors: dict[str, set[str]] | None = None,
-                relations: dict[str, set[str]] | None = None) -> Policy:
+                relations: dict[str, set[str]] | None = None,
+                fields: dict[str, set[str]] | None = None) -> Policy:
     """Read, validate and cross-check the policy; every problem is named with its place.
 
     Each rule is checked against the machine of its subject (`machines`, by kind; `machine` alone
     means the Action's), when `anchors` is given its anchor against the dates that subject has, and
     whom it tells against the roles, the facility's people and the people its subject names by
-    relation (`relations`: an assignment's `expert`)."""
+    relation (`relations`: an assignment's `expert`), and when `fields` is given, what its `where`
+    selects on against the fields that subject has."""
     policy = load_model(path, Policy, what="the deadline policy", error=ConfigError)
     machines = machines or {"action": machine}
     problems = []
@@ -38,6 +40,9 @@ def load_policy(path: Path, *, facility: Facility, machine: StateMachine | None 
         if anchors is not None and rule.anchor not in anchors.get(rule.subject, set()):
             problems.append(f"{where}.anchor: {rule.subject} has no date {rule.anchor!r}; it has "
                             f"{', '.join(sorted(anchors.get(rule.subject, set())))}")
+        if fields is not None:
+            problems += [f"{where}.where: {rule.subject} has no field {name!r}" for name in rule.where
+                         if name not in fields.get(rule.subject, set())]
         related = (relations or {}).get(rule.subject, set())
         for notice in [*rule.reminders, rule.on_due, *rule.escalations]:
             problems += [f"{where}: tell {who!r} is neither a role nor a person of the facility"

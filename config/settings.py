@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     deadlines_file: Path = Path(__file__).with_name("deadlines.yaml")
     matching_file: Path = Path(__file__).with_name("matching.yaml")
     dsa_file: Path = Path(__file__).with_name("dsa.yaml")
+    logistics_file: Path = Path(__file__).with_name("logistics.yaml")
     consent_months: int = Field(24, ge=1, le=240)
     """An expert's data-protection consent older than this is to be renewed: the sweep tells the
     programme manager, once for each consent date."""

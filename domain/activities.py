@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from domain.model import ActivityType
-from domain.schemas import CountryCode, Day, Strict, Text, split_words
+from domain.schemas import Changes, CountryCode, Day, Strict, Text, split_words
 
 
 class DeliverableType(StrEnum):
@@ -53,7 +53,7 @@ class Deliverable(Strict):
     link: Text | None = None
 
 
-class ActivityChanges(Strict):
+class ActivityChanges(Changes):
     """Fields a person may set on an activity, alone or as the data of a trigger."""
 
     type: ActivityType | None = None
@@ -68,9 +68,6 @@ class ActivityChanges(Strict):
     participants: Participants | None = None
     deliverables: list[Deliverable] | None = None
 
-    def given(self) -> dict:
-        """Only the fields the person actually set, as JSON-ready values."""
-        return self.model_dump(mode="json", exclude_unset=True)
 
 
 class ActivityIn(ActivityChanges):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from domain.schemas import Day, Strict
+from domain.schemas import Changes, Day, Strict
 
 MAX_EUROS = Decimal("1000000")
 
@@ -32,7 +32,7 @@ Euros = Annotated[Decimal, BeforeValidator(euros), PlainSerializer(lambda d: f"{
 Days = Annotated[int, Field(ge=0, le=366)]
 
 
-class AssignmentChanges(Strict):
+class AssignmentChanges(Changes):
     """Fields a person may set on an assignment, alone or as the data of a trigger."""
 
     working_days: Days | None = None
@@ -41,9 +41,6 @@ class AssignmentChanges(Strict):
     contract_on: Day | None = None
     report_on: Day | None = None
 
-    def given(self) -> dict:
-        """Only the fields the person actually set, as JSON-ready values (money as exact text)."""
-        return self.model_dump(mode="json", exclude_unset=True)
 
 
 class AssignmentIn(AssignmentChanges):

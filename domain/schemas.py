@@ -125,7 +125,15 @@ class RequestIn(Strict):
     project_officer: Text | None = None
 
 
-class ActionChanges(Strict):
+class Changes(Strict):
+    """What a person sends to change a subject: only the fields they set count."""
+
+    def given(self) -> dict:
+        """Only the fields the person actually set, as JSON-ready values (money as exact text)."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+
+class ActionChanges(Changes):
     """Fields a person may set on an Action, alone or as the payload of a trigger."""
 
     name: Text | None = None
@@ -145,7 +153,3 @@ class ActionChanges(Strict):
     lessons_learnt: LongText | None = None
     forwarded_to: Text | None = None
     triangular: bool | None = None
-
-    def given(self) -> dict:
-        """Only the fields the person actually set, as JSON-ready values."""
-        return self.model_dump(mode="json", exclude_unset=True)

@@ -35,7 +35,8 @@ class App:
         alerts = TransitionAlerts(self.directory, MACHINES.values(), parents=parents_of, people=people_of)
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
                                      effects=[self._keep_deadlines, alerts, *effects],
-                                     prepare=lambda: self.deadline_keeper)
+                                     spawners=[self._make_checklists],
+                                     prepare=lambda: (self.deadline_keeper, self.checklists))
 
     def _held(self, person_id: str):
         """The directory's way to people held in the store (experts), loaded on first use."""
@@ -46,7 +47,7 @@ class App:
     def load_everything(self) -> None:
         """Build now what is otherwise built on first use, so a wrong policy or channels file stops
         a long-running process at start-up rather than at its first deadline."""
-        _ = (self.policy, self.calendar, self.outbox)
+        _ = (self.policy, self.calendar, self.outbox, self.checklists)
 
     @property
     def clock(self) -> Clock:
@@ -71,6 +72,16 @@ class App:
     def _keep_deadlines(self, session, action, event) -> None:
         """The deadline effect, built when a transition first needs it."""
         self.deadline_keeper(session, action, event)
+
+    @cached_property
+    def checklists(self):
+        """Makes activities' logistics checklists, from the checklist file checked against the policy."""
+        from mieux.logistics import Checklists, load_catalogue
+
+        return Checklists(load_catalogue(self.settings.logistics_file, self.policy))
+
+    def _make_checklists(self, session, row, event) -> list:
+        return self.checklists(session, row, event)
 
     @cached_property
     def roster(self) -> "Roster":

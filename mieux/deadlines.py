@@ -41,7 +41,7 @@ class DeadlineKeeper:
         """Each rule's plan by anchor day, once made: a plan depends on nothing else."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
-        rules = [r for r in self.policy.deadlines if r.subject == event.subject]
+        rules = [r for r in self.policy.deadlines if r.subject == event.subject and r.applies(subject)]
         moved = event.moved
         starting = [r for r in rules if moved and starts(r, source=event.source, dest=event.dest)]
         replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
@@ -172,8 +172,8 @@ class Fired:
     cancelled: int = 0
 
 
-def _owe_alert(session: Session, *, timers, last, deadline, subject, action, event_key, name, directory, related,
-               now):
+def _owe_alert(session: Session, *, rule, timers, last, deadline, subject, action, event_key, name, directory,
+               related, now):
     tell = list(dict.fromkeys(who for t in timers for who in t.tell))
     data = {"reference": event_key, "name": name, "deadline": deadline.label, "kind": deadline.kind,
             "point": last.point, "due_at": deadline.due_at.isoformat(), "state": subject.state,
@@ -182,7 +182,7 @@ def _owe_alert(session: Session, *, timers, last, deadline, subject, action, eve
     if subject is not action:
         data["of_action"] = f"{action.reference} {action.name}"
     rows.add_alert(session, action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
-                   kind=f"{deadline.kind}.{last.point}", source=f"timer:{last.id}",
+                   kind=rule.alert(last.point), source=f"timer:{last.id}",
                    recipients=directory.resolve(tell, action=action, related=related), urgent=last.point != "reminder",
                    created_at=now, data=data)
 
@@ -229,7 +229,7 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             last.status, last.fired_at = "fired", now
             if last.point != "reminder" and deadline.overdue_since is None:
                 deadline.overdue_since = now
-            FIRING[rule.fire](session, timers=timers, last=last, deadline=deadline, subject=subject, action=action,
+            FIRING[rule.fire](session, rule=rule, timers=timers, last=last, deadline=deadline, subject=subject, action=action,
                               event_key=kind.key(session, subject), name=kind.title(session, subject),
                               directory=directory, related=people_of(session, kind.name, subject), now=now)
             fired += 1

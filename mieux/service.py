@@ -38,6 +38,9 @@ from store.tables import Action, Activity, Alert, Assignment, Audit, Deadline, D
 
 Effect = Callable[[Session, object, Recorded], None]
 Observer = Callable[[Recorded], None]
+Spawner = Callable[[Session, object, Recorded], list[tuple[Kind, dict]]]
+"""What a recorded change makes besides (an activity prepared: its checklist items): the kind and
+fields of each new subject, which is added in the same transaction, audited and given its effects."""
 
 
 FROM_FICHE = {"type": "type", "title": "title", "start": "start", "end": "end", "city": "place"}
@@ -78,7 +81,7 @@ class ActionService:
 
     def __init__(self, *, engine, facility: Facility, clock: Clock, effects: Iterable[Effect] = (),
                  observers: Iterable[Observer] = (), prepare: Callable[[], object] | None = None,
-                 door: str | None = None):
+                 door: str | None = None, spawners: Iterable[Spawner] = ()):
         self.engine = engine
         self.door = door
         """The door acts come through unless a call names its own (`via`): recorded in the audit."""
@@ -87,6 +90,7 @@ class ActionService:
         self.machine = ACTIONS.machine
         self.effects = list(effects)
         self.observers = list(observers)
+        self.spawners = list(spawners)
         self.prepare = prepare or (lambda: None)
         """Builds what effects load lazily (the deadline policy, the calendar) before a write begins,
         so the write lock is never held while files are read."""
@@ -204,8 +208,8 @@ class ActionService:
             rows.remember(session, activity)
             event = self.event(ASSIGNMENTS, session, row, "propose", None, PROPOSED, actor, now,
                                payload={"expert": f"E{expert_id}", **fields}, via=via)
-            self.record(session, row, event)
-        self.notify(event)
+            spawned = self.record(session, row, event)
+        self.notify(event, *spawned)
         return row
 
     def assignments(self, activity_key: str) -> list[tuple[Assignment, Expert]]:
@@ -355,7 +359,7 @@ class ActionService:
                     event = change(session, row, events)
                     if problem := subject.check(row):
                         raise InvalidInput(f"{self._label(subject, session, row)}: {problem}")
-                    self.record(session, row, event)
+                    events += self.record(session, row, event)
                     rows.save(session, row, before)
                 break
             except StaleDataError:
@@ -441,13 +445,29 @@ class ActionService:
                 raise InvalidInput(f"{officer.id} is not a project officer")
         return values
 
-    def record(self, session: Session, row, event: Recorded) -> None:
-        """Write the audit row and every effect owed, in the caller's transaction."""
+    def record(self, session: Session, row, event: Recorded) -> list[Recorded]:
+        """Write the audit row and every effect owed, in the caller's transaction; then add what the
+        spawners make of it, each recorded the same way. Returns the events of what was added."""
         rows.add_audit(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
                        at=event.at, trigger=event.trigger, from_state=event.source, to_state=event.dest,
                        actor=event.actor, reason=event.reason, payload=event.payload, via=event.via)
         for effect in self.effects:
             effect(session, row, event)
+        added = []
+        for spawner in self.spawners:
+            for subject, fields in spawner(session, row, event):
+                added += self._spawn(session, subject, fields, event)
+        return added
+
+    def _spawn(self, session: Session, subject: Kind, fields: dict, cause: Recorded) -> list[Recorded]:
+        """Add a subject that `cause` makes, in the machine's first state, by the same person."""
+        at = cause.at
+        row = subject.table(**fields, state=subject.machine.states[0], state_since=at, created_at=at, updated_at=at)
+        session.add(row)
+        session.flush()
+        event = self.event(subject, session, row, subject.machine.creation, None, row.state, cause.actor, at,
+                           reason=f"{cause.key}: {cause.trigger}", payload=fields, via=cause.via)
+        return [event, *self.record(session, row, event)]
 
     def notify(self, *events: Recorded) -> None:
         """Tell the observers, after the commit."""

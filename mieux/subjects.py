@@ -18,14 +18,16 @@ from sqlmodel import Session, select
 
 from domain.activities import ActivityChanges
 from domain.assignments import AssignmentChanges
+from domain.logistics import ItemChanges
 from domain.errors import InvalidInput, NotFound
 from domain.schemas import ActionChanges
 from states.action import ACTION
 from states.activity import ACTIVITY, CANCELLED as ACTIVITY_CANCELLED
-from states.assignment import ASSIGNMENT, LIVE as ASSIGNMENT_LIVE
+from states.assignment import ASSIGNMENT, GONE as ASSIGNMENT_GONE, LIVE as ASSIGNMENT_LIVE
+from states.checklist import CHECKLIST_ITEM, OPEN as ITEM_OPEN
 from states.machine import StateMachine
 from store import rows
-from store.tables import Action, Activity, Assignment, Expert
+from store.tables import Action, Activity, Assignment, ChecklistItem, Expert
 
 
 class View:
@@ -183,7 +185,8 @@ def activity_key(session: Session, activity: Activity) -> str:
 def activity_view(session: Session, activity: Activity, *, reason=None, to=None, changed=frozenset(),
                   today: date | None = None) -> View:
     action = action_of(session, activity)
-    return View(activity, lazy={"assignments": lambda: assignment_summaries(session, activity)}, reason=reason,
+    return View(activity, lazy={"assignments": lambda: assignment_summaries(session, activity),
+                                "open_items": lambda: open_items(session, activity)}, reason=reason,
                 to=to, changed=changed, today=today, action_state=action.state, action=action)
 
 
@@ -254,17 +257,68 @@ def live_experts(session: Session, activity: Activity) -> list[str]:
     return [s.expert for s in assignment_summaries(session, activity) if s.state in ASSIGNMENT_LIVE]
 
 
+# -- Checklist items ---------------------------------------------------------------------------
+ITEM_KEY = re.compile(r"^(\d{4}-\d{2,4}/\d{1,4})/[Ll](\d{1,4})$")
+_item = ChecklistItem.__table__
+_ITEM_COLUMNS = [c.key for c in _item.columns]
+_ITEM_WHERE = (_item.c.activity_id == bindparam("activity_id"), _item.c.number == bindparam("number"))
+_ITEM = rows.Prepared(select(_item).where(*_ITEM_WHERE))
+_ITEM_FOR_UPDATE = rows.Prepared(select(_item).where(*_ITEM_WHERE).with_for_update())
+_OPEN_ITEMS = rows.Prepared(
+    select(_item.c.number, _item.c.label, _item.c.expert_id)
+    .where(_item.c.activity_id == bindparam("activity_id"), _item.c.state == ITEM_OPEN).order_by(_item.c.number))
+
+
+def find_item(session: Session, key: str, *, for_update: bool = False) -> ChecklistItem:
+    """A checklist item by its key, `2026-07/3/L4`; its activity and Action stay known to the unit of work."""
+    found = ITEM_KEY.match(key.strip())
+    if not found:
+        raise InvalidInput(f"{key!r} is not a checklist item: name it by its activity and number, like 2026-07/3/L4")
+    activity = find_activity(session, found.group(1))
+    rows.remember(session, activity)
+    rows.remember(session, action_of(session, activity))
+    values = (_ITEM_FOR_UPDATE if for_update else _ITEM).tuples(
+        session, {"activity_id": activity.id, "number": int(found.group(2))})
+    if not values:
+        raise NotFound(f"no checklist item {key!r} (mieux logistics {found.group(1)} lists them)")
+    return rows.loaded(ChecklistItem, dict(zip(_ITEM_COLUMNS, values[0])))
+
+
+def item_key(session: Session, item: ChecklistItem) -> str:
+    return f"{activity_key(session, activity_of(session, item))}/L{item.number}"
+
+
+def item_view(session: Session, item: ChecklistItem, *, reason=None, to=None, changed=frozenset(),
+              today: date | None = None) -> View:
+    return View(item, reason=reason, to=to, changed=changed, today=today, activity=activity_of(session, item))
+
+
+def open_items(session: Session, activity: Activity) -> list:
+    """An activity's open checklist items as its guards see them (`item`: L4, `label`), leaving out
+    those of experts no longer on it (declined or withdrawn)."""
+    gone = {s.expert for s in assignment_summaries(session, activity) if s.state in ASSIGNMENT_GONE}
+    return [SimpleNamespace(item=f"L{number}", label=label)
+            for number, label, expert_id in _OPEN_ITEMS.tuples(session, {"activity_id": activity.id})
+            if expert_id is None or f"E{expert_id}" not in gone]
+
+
 ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activity_key, view=activity_view,
                   title=lambda _s, a: a.title, check=check_activity,
                   parents={"action": action_of},
-                  children={"assignment": "activity_id"}, people={"experts": live_experts})
+                  children={"assignment": "activity_id", "checklist_item": "activity_id"},
+                  people={"experts": live_experts})
 ASSIGNMENTS = Kind(ASSIGNMENT, Assignment, AssignmentChanges, find_assignment, key=assignment_key,
                    view=assignment_view, title=assignment_title,
                    parents={"activity": activity_of, "action": action_of},
                    people={"expert": lambda _session, row: [f"E{row.expert_id}"]},
                    live=lambda session, row: activity_of(session, row).state != ACTIVITY_CANCELLED)
 
-KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS)}
+CHECKLIST_ITEMS = Kind(CHECKLIST_ITEM, ChecklistItem, ItemChanges, find_item, key=item_key, view=item_view,
+                       title=lambda _s, item: item.label, parents={"activity": activity_of, "action": action_of},
+                       people={"owner": lambda _session, row: [row.owner]},
+                       live=lambda session, row: activity_of(session, row).state != ACTIVITY_CANCELLED)
+
+KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIST_ITEMS)}
 """Every kind of subject, by name."""
 
 
@@ -306,4 +360,5 @@ def checked_policy(path, facility):
     has and the people it names by relation (config.policy.load_policy)."""
     from config.policy import load_policy
 
-    return load_policy(path, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility)
+    return load_policy(path, machines=MACHINES, anchors=ANCHORS, relations=RELATIONS, facility=facility,
+                       fields={name: set(k.table.model_fields) for name, k in KINDS.items()})

@@ -55,8 +55,8 @@ class Directory:
         nobody (an activity without experts) adds nobody."""
         people: list[str] = []
         for who in tell:
-            if related and who in related:
-                people += related[who]()
+            if related and who in related:  # a relation may name roles as well as people (an item's owner)
+                people += self.resolve(related[who](), action=action)
             elif who == Role.project_officer and action.project_officer:
                 people.append(action.project_officer)
             elif who in Role.__members__:

@@ -241,6 +241,22 @@ KINDS: dict[str, dict[str, str]] = {
         "next": "Ask the expert for it; once it arrives, record it "
                 "(mieux assignment fire {{ reference }} complete --report-on DATE).",
     },
+    "checklist_item.due": {
+        "subject": "OVERDUE: {{ action }} ({{ of_action }})",
+        "summary": "{{ deadline }}: {{ action }}, on the logistics checklist of {{ of_action }}, was due on "
+                   "{{ due }}.",
+        "next.project_officer": "Check with its owner that the mission can still go ahead as planned "
+                                "(mieux logistics {{ reference.rpartition('/')[0] }}).",
+        "next": "Do it now and record it (mieux logistics done {{ reference }}), or record why it is not needed "
+                "(mieux logistics not-needed {{ reference }} --reason ...).",
+    },
+    "checklist_item.escalation": {
+        "subject": "STILL OPEN: {{ action }} ({{ of_action }})",
+        "summary": "{{ deadline }}: {{ action }}, on the logistics checklist of {{ of_action }}, was due on "
+                   "{{ due }} and is still open.",
+        "next": "Check with its owner that the mission can still go ahead as planned "
+                "(mieux logistics {{ reference.rpartition('/')[0] }}).",
+    },
     "expert.consent": {
         "subject": "Consent to renew: {{ action }}",
         "summary": "The data-protection consent of {{ action }}{% if consent_purpose %} ({{ consent_purpose }})"

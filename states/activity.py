@@ -4,7 +4,8 @@ Read top to bottom: the states, the guards, the table of transitions with the ro
 fire each one, what a transition records and what it owes people. The subject a guard sees is
 the activity with the trigger's data applied, plus `reason`, `changed` (the fields that data
 set), `action_state` (where its Action stands), `today` (the team's date) and `assignments`, its
-experts (each with `expert`, `name`, `state`).
+experts (each with `expert`, `name`, `state`), and `open_items`, what its logistics checklist still
+lacks (each with `item`, L4, and `label`).
 
 `action_officer` is a role relative to the subject: the project officer of the activity's own
 Action. Any project officer may not run another officer's missions.
@@ -55,6 +56,13 @@ def experts_contracted(a):
     return f"not every expert is under contract: {'; '.join(missing)}" if missing else None
 
 
+def checklist_settled(a):
+    """Nothing of its logistics is left open: each item is done or not needed (an item of an expert
+    no longer on it does not count)."""
+    left = [f"{x.item} {x.label}" for x in a.open_items]
+    return f"its logistics checklist has open items: {'; '.join(left)}" if left else None
+
+
 def new_dates_given(a):
     return None if {"start", "end"} & a.changed else "give the new dates (--start, --end)"
 
@@ -67,7 +75,8 @@ MANAGERS = ["action_officer", "programme_manager"]
 # -- transitions -------------------------------------------------------------------------------
 RULES = [
     rule("prepare", PLANNED, PREPARING, roles=RUNNERS, guards=[action_implemented, dates_fixed, place_fixed]),
-    rule("get_ready", PREPARING, READY, roles=LOGISTICS, guards=[dates_fixed, place_fixed, experts_contracted]),
+    rule("get_ready", PREPARING, READY, roles=LOGISTICS, guards=[dates_fixed, place_fixed, experts_contracted,
+                                                                  checklist_settled]),
     rule("deliver", READY, DELIVERED, roles=RUNNERS, guards=[has_started]),
     rule("evaluate", DELIVERED, EVALUATED, roles=RUNNERS),
     rule("postpone", UNDER_WAY, PLANNED, roles=MANAGERS, guards=[reason_given, new_dates_given]),

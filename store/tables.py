@@ -16,6 +16,7 @@ _version = Column("version", Integer, nullable=False)
 _activity_version = Column("version", Integer, nullable=False)
 _expert_version = Column("version", Integer, nullable=False)
 _assignment_version = Column("version", Integer, nullable=False)
+_item_version = Column("version", Integer, nullable=False)
 
 
 class Action(SQLModel, table=True):
@@ -106,6 +107,32 @@ class Assignment(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_assignment_version)
 
     __mapper_args__ = {"version_id_col": _assignment_version}
+
+
+class ChecklistItem(SQLModel, table=True):
+    """One thing a mission needs done before it can go ahead (a venue, an expert's visa): a subject
+    with its own small lifecycle (open, done or not needed).
+
+    People name it by its activity and number, `2026-07/3/L4`. `owner` is a role or a person id;
+    `expert_id` names the expert a per-expert item is for (flights, visa, insurance)."""
+
+    __tablename__ = "checklist_item"
+    __table_args__ = (UniqueConstraint("activity_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    number: int
+    kind: str
+    label: str
+    expert_id: int | None = Field(default=None, foreign_key="expert.id", index=True)
+    owner: str
+    state: str = Field(index=True)
+    state_since: datetime
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_item_version)
+
+    __mapper_args__ = {"version_id_col": _item_version}
 
 
 class Expert(SQLModel, table=True):

@@ -15,7 +15,7 @@ def subject(state: str, **changes) -> SimpleNamespace:
     """An activity whose data satisfies every guard."""
     data = dict(state=state, reason="the partner asked", start=date(2026, 5, 4), end=date(2026, 5, 6),
                 country="GH", city="Accra", remote=False, action_state="implementation", today=TODAY,
-                changed=frozenset({"start", "end"}), assignments=[])
+                changed=frozenset({"start", "end"}), assignments=[], open_items=[])
     return SimpleNamespace(**{**data, **changes})
 
 
@@ -27,6 +27,7 @@ BREAK = {
     "has_started": {"start": date(2026, 6, 2), "end": date(2026, 6, 3)},
     "new_dates_given": {"changed": frozenset({"city"})},
     "experts_contracted": {"assignments": [SimpleNamespace(expert="E3", name="Maria Garcia", state="accepted")]},
+    "checklist_settled": {"open_items": [SimpleNamespace(item="L2", label="Visa obtained for E3")]},
 }
 
 globals().update(machine_laws(ACTIVITY, subject, BREAK))
@@ -62,3 +63,10 @@ def test_ready_waits_for_every_expert_still_on_it_to_be_under_contract_and_names
     experts[1].state, experts[2].state = "declined", "contract_signed"
     assert ACTIVITY.fire(subject("preparing", assignments=experts), "get_ready", label="x",
                          roles=["logistics_assistant"]) == "ready"
+
+
+def test_ready_is_refused_while_its_checklist_has_open_items_and_the_refusal_lists_each():
+    items = [SimpleNamespace(item="L1", label="Venue booked"), SimpleNamespace(item="L4", label="Visa obtained for E3")]
+    with pytest.raises(GuardFailed) as refused:
+        ACTIVITY.fire(subject("preparing", open_items=items), "get_ready", label="x", roles=["logistics_assistant"])
+    assert refused.value.reasons == ["its logistics checklist has open items: L1 Venue booked; L4 Visa obtained for E3"]

@@ -142,7 +142,7 @@ def test_every_deadline_of_the_shipped_policy_renders_at_each_of_its_points():
     for rule in POLICY.deadlines:
         for point, tell in points(rule):
             for roles in readers(tell):
-                message = render(f"{rule.kind}.{point}", {"reference": "2026-07/3", "name": "Workshop",
+                message = render(rule.alert(point), {"reference": "2026-07/3", "name": "Workshop",
                                                           "deadline": rule.label, "due_at": "2026-05-01T07:00:00+00:00",
                                                           "of_action": "2026-07 Ghana II", "state": "planned"},
                                  zone=BRUSSELS, roles=roles)
@@ -159,7 +159,7 @@ def told():
     """(kind, role) for every alert kind and every role it tells, from the machines and the policy."""
     pairs = {(owed.alert, who) for _, _, owed in DECLARED for who in owed.tell}
     for rule in POLICY.deadlines:
-        pairs |= {(f"{rule.kind}.{point}", who) for point, tell in points(rule) for who in tell}
+        pairs |= {(rule.alert(point), who) for point, tell in points(rule) for who in tell}
     return sorted((kind, who) for kind, who in pairs if who in Role.__members__)
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from states.action import RULES
 from states.activity import ACTIVITY
 from states.assignment import ASSIGNMENT
+from states.checklist import CHECKLIST_ITEM
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -59,3 +60,10 @@ def test_the_assignment_table_of_the_readme_is_the_machines():
     rows = lifecycle_rows("| assignment trigger | from | to |")
     said = {(r["trigger"], source, r["to"], frozenset(r["who"])) for r in rows for source in r["from"].split(", ")}
     assert said == {(rule.trigger, source, rule.dest, rule.roles) for rule in ASSIGNMENT.rules for source in rule.source}
+
+
+def test_the_checklist_table_of_the_readme_is_the_machines():
+    rows = lifecycle_rows("| checklist trigger | from | to |")
+    said = {(r["trigger"], source, r["to"], frozenset(r["who"])) for r in rows for source in r["from"].split(", ")}
+    assert said == {(rule.trigger, source, rule.dest, rule.roles) for rule in CHECKLIST_ITEM.rules
+                    for source in rule.source}

@@ -19,8 +19,8 @@ from typing import Annotated
 import typer
 
 from domain.errors import MieuxError
-from mieux.cli import (actions, activities, assignments, costs, deadlines, experts, logistics, outbox, portfolio,
-                       requests, sweep)
+from mieux.cli import (actions, activities, assignments, calendar, costs, deadlines, experts, logistics, outbox,
+                       portfolio, requests, sweep)
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
@@ -31,6 +31,7 @@ app.add_typer(activities.app, name="activity")
 app.add_typer(experts.app, name="expert")
 app.add_typer(assignments.app, name="assignment")
 app.add_typer(logistics.app, name="logistics")
+app.add_typer(calendar.app, name="calendar")
 app.add_typer(actions.machine_app, name="machine")
 app.add_typer(portfolio.app, name="portfolio")
 app.add_typer(outbox.app, name="outbox")

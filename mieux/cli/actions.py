@@ -123,7 +123,7 @@ def history(ctx: typer.Context, reference: Ref, json_: Json = False) -> None:
 
 
 @machine_app.command("diagram")
-def diagram(name: Annotated[str, typer.Argument(help="Which machine: action, activity or assignment.")] = "action") -> None:
+def diagram(name: Annotated[str, typer.Argument(help="Which machine: action, activity, assignment or checklist_item.")] = "action") -> None:
     """A state machine as Mermaid text, drawn from the machine itself."""
     from mieux.subjects import kind
 

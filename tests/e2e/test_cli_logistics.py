@@ -42,3 +42,24 @@ def test_a_prepared_activitys_checklist_is_listed_settled_and_then_lets_it_be_re
     trail = store("logistics", "history", f"{activity}/L5", "--json").json()
     assert [e["trigger"] for e in trail] == ["add", "not_needed"]
     assert "preparing -> ready" in store("activity", "fire", activity, "get_ready", "--as", "marta").ok().out
+
+
+def test_the_calendar_is_exported_as_an_ics_file_that_parses_and_mistakes_are_one_line(store, tmp_path):  # noqa: F811
+    from icalendar import Calendar
+
+    reference = registered(store("request", "add", *REQUEST_FLAGS, "--as", "ana"))
+    store("action", "fire", reference, "accept", "--as", "ana").ok()
+    store("action", "fire", reference, "submit_fiche", "--fiche", str(write(tmp_path / "f.yaml", FICHE_YAML)),
+          "--as", "lea").ok()
+    store("activity", "update", f"{reference}/1", "--start", "2027-02-01", "--end", "2027-02-03", "--as", "ana").ok()
+    out = store("calendar", "export", str(tmp_path / "team.ics"), "--person", "ana").ok().out
+    assert out.startswith("wrote 1 mission and ") and out.endswith(f"to {tmp_path / 'team.ics'}\n")
+    document = Calendar.from_ical((tmp_path / "team.ics").read_bytes())
+    summaries = [str(e["SUMMARY"]) for e in document.walk("VEVENT")]
+    assert f"{reference}/1 Kick-off workshop (Ghana II)" in summaries
+    assert any(s.startswith("PSG decision due: ") for s in summaries)
+    store("calendar", "export", str(tmp_path / "x.ics"), "--from", "2027-02-30").refused_in_one_line("--from")
+    store("calendar", "export", str(tmp_path / "x.ics"), "--person", "nobody").refused_in_one_line("nobody")
+    store("calendar", "export", str(tmp_path / "x.ics"), "--from", "2027-03-01", "--to", "2027-01-01") \
+        .refused_in_one_line("before --from")
+    assert not (tmp_path / "x.ics").exists()

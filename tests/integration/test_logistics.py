@@ -44,10 +44,10 @@ def expert(engine, facility, clock, name, email, nationality) -> str:
     return f"E{row.id}"
 
 
-def add(service, reference, **fields) -> str:
+def add(service, reference, actor="ana", **fields) -> str:
     data = {"type": "workshop", "title": "Workshop on labour migration", "start": date(2026, 6, 8),
             "end": date(2026, 6, 10), "country": "GH", "city": "Accra", **fields}
-    return f"{reference}/{service.add_activity(reference, ActivityIn.model_validate(data), actor='ana').number}"
+    return f"{reference}/{service.add_activity(reference, ActivityIn.model_validate(data), actor=actor).number}"
 
 
 def due_days(engine, facility, key):

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     prefect_port: int = Field(4200, ge=1, le=65_535)
     prefect_host: str = "127.0.0.1"
     """Where the local Prefect server listens; beyond loopback only with PREFECT_SERVER_API_AUTH_STRING."""
+    feed_port: int = Field(4201, ge=0, le=65_535)
+    """Where `mieux serve` serves people's calendar feeds (0: no feeds)."""
+    feed_host: str = "127.0.0.1"
+    feed_url: str | None = None
+    """The feeds' address as calendar applications reach it (default http://FEED_HOST:FEED_PORT)."""
     sweep_seconds: int = Field(60, ge=1, le=86_400)
     mirror_horizon_days: float = Field(7.0, gt=0, le=366)
     """Timers due within this many days are mirrored as scheduled Prefect runs; later ones wait in the store."""

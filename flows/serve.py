@@ -216,10 +216,32 @@ def _serve(settings: Settings, echo: Echo) -> None:
         echo(f"store: {app.engine.url.render_as_string()}; sweep every {settings.sweep_seconds} s; "
              f"channels: {', '.join(app.outbox.channels.names) or 'none configured'}; Ctrl-C stops")
         loop.start()
+        feeds = start_feeds(app, settings, echo)
         try:
             run_deployments(deployments(settings))
         finally:
             loop.stop()
+            if feeds:
+                feeds.stop()
+
+
+def start_feeds(app, settings: Settings, echo: Echo):
+    """People's calendar feeds, unless switched off (MIEUX_FEED_PORT=0) or their port is taken: the
+    engine keeps the clock without them, and says so."""
+    if not settings.feed_port:
+        return None
+    from flows.feed import FeedServer
+
+    try:
+        feeds = FeedServer(app, settings.feed_host, settings.feed_port)
+    except OSError as error:
+        echo(f"warning: calendar feeds are off: cannot listen on {settings.feed_host}:{settings.feed_port} "
+             f"({error.strerror or error}); set MIEUX_FEED_PORT to a free port")
+        return None
+    feeds.start()
+    echo(f"calendar feeds: {settings.feed_url or f'http://{settings.feed_host}:{feeds.port}'}/calendar/TOKEN.ics "
+         "(mieux calendar token PERSON)")
+    return feeds
 
 
 def run_deployments(served: list) -> None:

@@ -318,6 +318,20 @@ class Cursor(SQLModel, table=True):
     position: int = 0
 
 
+class CalendarToken(SQLModel, table=True):
+    """A person's calendar feed token, kept only as its SHA-256 (the token itself is shown once, when
+    issued). A person has at most one live token: issuing another revokes it."""
+
+    __tablename__ = "calendar_token"
+    id: int | None = Field(default=None, primary_key=True)
+    person: str = Field(index=True)
+    token_hash: str = Field(unique=True)
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+
 class Setting(SQLModel, table=True):
     """Small facts about this installation (e.g. its id, which makes event ids globally unique)."""
 

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mieux.cli.common import parse_date, runtime, sub_app
+from mieux.cli.common import As, parse_date, runtime, sub_app
 
 app = sub_app("The team's calendar: missions and deadlines for Outlook, Thunderbird or Google Calendar.")
 Opt = typer.Option
@@ -38,3 +38,31 @@ def export(ctx: typer.Context,
     missions = sum(e.uid.startswith("activity-") for e in found)
     typer.echo(f"wrote {missions} mission{'' if missions == 1 else 's'} and {len(found) - missions} "
                f"deadline{'' if len(found) - missions == 1 else 's'} to {file}")
+
+
+Person = Annotated[str, typer.Argument(help="Whose feed: a person of the facility.")]
+
+
+@app.command("token")
+def token(ctx: typer.Context, person: Person, actor: As = None) -> None:
+    """Issue a person's calendar feed address (shown this once; their old one stops working)."""
+    from mieux.feeds import issue
+
+    rt = runtime(ctx)
+    secret = issue(rt.app.engine, rt.app.facility, person=person.strip(), actor=rt.actor(actor),
+                   now=rt.service.clock.now())
+    s = rt.settings
+    base = (s.feed_url or f"http://{s.feed_host}:{s.feed_port}").rstrip("/")
+    typer.echo(f"{person.strip()}'s calendar feed (subscribe to it; it is shown only now, and anyone who has it "
+               f"can read the calendar):\n{base}/calendar/{secret}.ics")
+
+
+@app.command("revoke")
+def revoke(ctx: typer.Context, person: Person, actor: As = None) -> None:
+    """Stop a person's calendar feed."""
+    from mieux.feeds import revoke as stop
+
+    rt = runtime(ctx)
+    count = stop(rt.app.engine, rt.app.facility, person=person.strip(), actor=rt.actor(actor),
+                 now=rt.service.clock.now())
+    typer.echo(f"{person.strip()}'s calendar feed {'revoked' if count else 'was not issued: nothing to revoke'}")

@@ -48,7 +48,7 @@ def api(port: int, path: str, body: dict | None = None):
 def initialised_engine(data: Path, port: int, **settings: str) -> dict:
     """The environment of an engine with its own data directory and Prefect port, after `mieux init`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
-        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), **settings}
+        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), "MIEUX_FEED_PORT": str(free_port()), **settings}
     subprocess.run([MIEUX, "init"], env=env, check=True, capture_output=True)
     return env
 
@@ -203,3 +203,34 @@ def test_sigterm_while_the_engine_is_still_starting_stops_it_cleanly(tmp_path):
     assert process.returncode == 0 and out.rstrip().endswith("stopped"), out
     assert "Traceback" not in out, out
     wait_for("the Prefect server to stop", lambda: api(port, "/health") is None, timeout=30)
+
+
+def test_a_persons_calendar_feed_is_served_while_the_engine_runs_until_it_is_revoked(tmp_path):
+    port = free_port()
+    env = initialised_engine(tmp_path / "data", port)
+    process = start(env)
+    try:
+        wait_for("the local Prefect server", lambda: api(port, "/health") is True)
+        issued = subprocess.run([MIEUX, "calendar", "token", "ana", "--as", "ana"], env=env, capture_output=True,
+                                text=True, timeout=60)
+        url = issued.stdout.strip().splitlines()[-1]
+        assert url.startswith(f"http://127.0.0.1:{env['MIEUX_FEED_PORT']}/calendar/") and url.endswith(".ics"), issued
+
+        def fetched():
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return response.status, response.headers["Content-Type"], response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, None, error.read()
+            except OSError:
+                return None
+        status, kind, body = wait_for("the feed", fetched)
+        assert (status, kind) == (200, "text/calendar; charset=utf-8") and body.startswith(b"BEGIN:VCALENDAR")
+        subprocess.run([MIEUX, "calendar", "revoke", "ana", "--as", "ana"], env=env, check=True, capture_output=True)
+        assert fetched() == (404, None, b"no such calendar\n")
+    finally:
+        out = stop(process)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert process.returncode == 0 and "calendar feeds: http://127.0.0.1:" in out and token not in out, out
+    logs = "".join(p.read_text(errors="replace") for p in (tmp_path / "data").rglob("*.log"))
+    assert token not in logs

@@ -12,6 +12,7 @@ from flows.mirror import (mirror_timers, open_actions_table, publish_action_page
 from mieux.deadlines import fire_all_due, seconds_to_next_timer
 
 STATUS_ARTIFACT = "mieux-open-actions"
+MISSION_DAYS = 60
 
 
 EARLY_START_GRACE_SECONDS = 30
@@ -65,9 +66,12 @@ def status_task() -> bool:
     from store.db import reading, transaction
     from store.tables import Setting
 
+    from mieux.logistics import upcoming_missions
+
     app = runtime.current()
     rows = open_actions_table(app, app.clock.now())
-    digest = hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
+    missions = upcoming_missions(app.engine, today=app.service.today(), days=MISSION_DAYS)
+    digest = hashlib.sha256(json.dumps([rows, missions], sort_keys=True).encode()).hexdigest()
     with reading(app.engine) as session:
         last = session.get(Setting, "status_artifact")
     if last is not None and last.value == digest:
@@ -83,7 +87,11 @@ def status_task() -> bool:
     create_table_artifact(  # the key's page in the UI shows the description: the table goes there too
         key=STATUS_ARTIFACT, table=rows,
         description="\n".join([f"**{len(rows)} open Actions, {overdue} overdue** (first); each opens its own page",
-                               "", *markdown_table(headers, linked)]))
+                               "", *markdown_table(headers, linked), "",
+                               f"**Missions of the next {MISSION_DAYS} days: {len(missions)}**, with what their "
+                               "logistics checklists still have open (mieux logistics list ACTIVITY)", "",
+                               *(markdown_table(list(missions[0]), [list(m.values()) for m in missions])
+                                 if missions else ["No mission starts in that time."])]))
     with transaction(app.engine) as session:  # after the call: no lock is held while Prefect answers
         session.merge(Setting(key="status_artifact", value=digest))
     return True

@@ -18,7 +18,7 @@ from states.activity import PREPARING, READY
 from states.assignment import GONE
 from store import rows
 from store.db import reading
-from store.tables import Action, Assignment, Audit, ChecklistItem, Deadline, Expert as ExpertRow
+from store.tables import Action, Activity, Assignment, Audit, ChecklistItem, Deadline, Expert as ExpertRow
 
 _item, _assignment, _expert = ChecklistItem.__table__, Assignment.__table__, ExpertRow.__table__
 _LAST_NUMBER = rows.Prepared(select(func.coalesce(func.max(_item.c.number), 0))
@@ -114,3 +114,31 @@ def items_of(engine, activity_key: str) -> tuple[str, list[Line]]:
     return activity.state, [Line(f"{key}/L{i.number}", i.label, i.kind, i.owner,
                                  f"E{i.expert_id}" if i.expert_id else None, i.state, due.get(i.id),
                                  notes.get(i.id) if i.state != "done" else None) for i in found]
+
+
+def upcoming_missions(engine, *, today, days: int = 60) -> list[dict]:
+    """The missions starting within `days` of `today` (not cancelled), soonest first, each with what its
+    checklist still has open: what the status table in the Prefect UI shows under the Actions."""
+    from datetime import timedelta
+
+    until = today + timedelta(days=days)
+    with reading(engine) as session:
+        found = session.execute(
+            select(Action.reference, Activity.id, Activity.number, Activity.title, Activity.start, Activity.end,
+                   Activity.city, Activity.country, Activity.remote, Activity.state)
+            .join(Action, Activity.action_id == Action.id)
+            .where(Activity.start >= today, Activity.start <= until, Activity.state != "cancelled")
+            .order_by(Activity.start, Action.reference, Activity.number)).all()
+        ids = [row.id for row in found]
+        open_ = {}
+        for activity_id, label in session.execute(
+                select(ChecklistItem.activity_id, ChecklistItem.label)
+                .where(ChecklistItem.activity_id.in_(ids), ChecklistItem.state == "open")
+                .order_by(ChecklistItem.activity_id, ChecklistItem.number)).all() if ids else []:
+            open_.setdefault(activity_id, []).append(label)
+    return [{"mission": f"{r.reference}/{r.number} {r.title}", "dates": f"{r.start:%d %b} - {r.end:%d %b %Y}",
+             "place": "remote" if r.remote else ", ".join(p for p in (r.city, r.country) if p) or "-",
+             "state": r.state,
+             "open items": (f"{len(open_[r.id])}: {'; '.join(open_[r.id][:3])}{' ...' if len(open_[r.id]) > 3 else ''}"
+                            if r.id in open_ else "none")}
+            for r in found]

@@ -181,6 +181,7 @@ def test_transitions_appear_as_events_and_open_actions_as_an_artifact(prefect, a
     assert (again.result()["events"], again.result()["status"]) == (0, False)  # same table: no new version
     artifact = Artifact.get(STATUS_ARTIFACT)
     assert artifact is not None and reference in str(artifact.data) and "Action Fiche due" in str(artifact.data)
+    assert "**Missions of the next 60 days: " in artifact.description
     page = Artifact.get(page_key(reference)).description  # the Action's own page (what its key shows), linked by alerts
     assert page.startswith(f"# {reference} Events II") and "**pre implementation** since" in page
     assert f"| {reference} | Action Fiche due |" in page

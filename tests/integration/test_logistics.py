@@ -207,3 +207,19 @@ def test_a_done_item_may_be_reopened_with_a_reason_and_its_owner_handed_to_a_per
     line = next(x for x in items_of(engine, key)[1] if x.item == f"{key}/L1")
     assert (line.state, line.owner, line.note) == ("open", "marta", "the hotel cancelled")
     assert line.due_at is not None  # reopened: its deadline runs again
+
+
+def test_the_missions_of_the_next_60_days_are_listed_with_what_their_checklists_still_have_open(wired, engine):
+    from mieux.logistics import upcoming_missions
+
+    reference = new_action_in(wired, "implementation")
+    soon = add(wired, reference, type="information_session", country=None, city=None, remote=True,
+               start=date(2026, 4, 20), end=date(2026, 4, 20), title="Online briefing")
+    add(wired, reference, start=date(2026, 9, 7), end=date(2026, 9, 9), title="Too far ahead")
+    gone = add(wired, reference, start=date(2026, 4, 1), end=date(2026, 4, 2), title="Called off")
+    wired.transition("activity", gone, "cancel", actor="ana", reason="the partner withdrew")
+    wired.transition("activity", soon, "prepare", actor="ana")
+    wired.transition("checklist_item", f"{soon}/L1", "done", actor="marta")
+    assert upcoming_missions(engine, today=date(2026, 3, 2)) == [{
+        "mission": f"{soon} Online briefing", "dates": "20 Apr - 20 Apr 2026", "place": "remote", "state": "preparing",
+        "open items": "3: Agenda agreed with the partner; Participant list received; Meeting link sent to everyone"}]

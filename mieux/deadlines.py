@@ -47,6 +47,7 @@ class DeadlineKeeper:
         replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
         if not starting and not replanning and (event.source is None or not moved):
             self._replan_children(session, subject, event)
+            self._stop_dead_children(session, event)
             return  # nothing of its own to start, stop or re-plan: no query for it
         known = [] if event.source is None else rows.deadlines_of(session, event.subject, event.subject_id)
         stopped = []  # (deadline, outcome)
@@ -75,6 +76,7 @@ class DeadlineKeeper:
         self._audit_replans(session, event, event.subject, event.subject_id, event.dest,
                             [d for d, result in stopped if result == "replanned"], due, anchors=set(event.payload))
         self._replan_children(session, subject, event)
+        self._stop_dead_children(session, event)
 
     @staticmethod
     def _blocked(known: list[tuple[str, str]], rule: DeadlineRule) -> bool:
@@ -132,6 +134,24 @@ class DeadlineKeeper:
                     if due_at := self._start(session, child_kind, child, action, rules[d.kind], event.at):
                         due[d.kind] = due_at
                 self._audit_replans(session, event, child_kind, child.id, child.state, old, due, anchors=moved)
+
+    @staticmethod
+    def _stop_dead_children(session: Session, event: Recorded) -> None:
+        """A subject that ends (an activity cancelled) cancels the pending deadlines of what belongs to it
+        and no longer goes ahead (its experts' contracts, its checklist items): their timers stop in the
+        store, and their Prefect runs with the next mirror."""
+        kind = KINDS[event.subject]
+        if not event.moved or event.dest not in kind.machine.terminal:
+            return
+        for child_kind, link in kind.children.items():
+            child = KINDS[child_kind]
+            pending: dict[int, list[int]] = {}
+            for d in _children_pending(child.table, link).all(session, {"kind": child_kind, "parent_id": event.subject_id}):
+                pending.setdefault(d.subject_id, []).append(d.id)
+            dead = [i for subject_id, ids in pending.items()
+                    if not child.live(session, rows.known(session, child.table, subject_id)) for i in ids]
+            if dead:
+                rows.stop_deadlines(session, [(i, "cancelled") for i in dead], at=event.at, by=event.trigger)
 
     def _audit_replans(self, session: Session, event: Recorded, kind: str, subject_id: int, state: str, old: list,
                        due: dict[str, datetime], *, anchors: set[str]) -> None:

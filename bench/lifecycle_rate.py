@@ -9,7 +9,9 @@ and `mieux serve`: the DeadlineKeeper and the TransitionAlerts, in the same tran
 - Actions alternate `suspend` and `resume` (actor ana, with a reason): every fire stops one
   deadline and starts another with its timers (the fiche target, the on-hold watch).
 - Activities alternate `prepare` and `postpone` (new dates, a reason): `prepare` meets the "dates
-  and place" deadline, `postpone` starts it again on the new dates and owes an alert.
+  and place" deadline, `postpone` starts it again on the new dates, owes an alert, and re-plans the
+  deadlines of its logistics checklist (five items for a workshop in Accra with no experts yet: each
+  item's deadline stopped, a new one with its timers, a `replan` row in the item's history).
 
 The raw floor does the wired side's writes with the stdlib sqlite3 module on a copy of the wired
 store (same schema, indexes and triggers): BEGIN IMMEDIATE; SELECT the subject and its
@@ -111,8 +113,13 @@ class Activities:
         self.keys = self.keys[:n]
         self.states = dict.fromkeys(self.keys, "planned")
         self.dates = dict.fromkeys(self.keys, 0)
-        for key in self.keys[1::2]:
+        for key in self.keys:  # every one prepared once, so each has its logistics checklist before the timing
             self.states[key] = service.transition("activity", key, "prepare", actor="ana").state
+        for key in self.keys[0::2]:  # and half of them back to planned: every round is the same mix
+            self.dates[key] = 1
+            new_start, new_end = DATES[1]
+            self.states[key] = service.transition("activity", key, "postpone", actor="ana", reason=REASONS["postpone"],
+                                                  changes=ActivityChanges(start=new_start, end=new_end)).state
 
     @staticmethod
     def trigger(state: str) -> str:
@@ -156,9 +163,14 @@ class RawFloor:
         for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
             self.conn.execute(f"PRAGMA {pragma}")
         self.rules = [r for r in policy.deadlines if r.subject == self.kind]
+        self.item_rules = {r.where["kind"]: r for r in policy.deadlines if r.subject == "checklist_item"}
         self.calendar = calendar
         self.plans = {}  # (rule kind, anchor day) -> its plan, computed before the timing
         self.ids = self._ids()
+        self.items: dict[int, list[tuple[int, str]]] = {}  # an activity's checklist items: (id, kind)
+        for item_id, activity_id, item_kind in self.conn.execute("SELECT id, activity_id, kind FROM checklist_item "
+                                                                 "ORDER BY id"):
+            self.items.setdefault(activity_id, []).append((item_id, item_kind))
 
     def _plan(self, rule, anchor: date):
         key = (rule.kind, anchor)
@@ -180,10 +192,12 @@ class RawFloor:
             anchor_day = DATES[self.dates.get(key, 0)][0] if kind == "activity" else date(2026, 2, 27)
             started = [(r, self._plan(r, anchor_day if r.anchor != "entered" else date.today()))
                        for r in self.rules if starts(r, source=source, dest=dest)]
-            work.append((self.ids[key], source, trigger, dest, started))
+            replanned = [(item_id, self.item_rules[item_kind], self._plan(self.item_rules[item_kind], anchor_day))
+                         for item_id, item_kind in self.items.get(self.ids[key], [])] if trigger == "postpone" else []
+            work.append((self.ids[key], source, trigger, dest, started, replanned))
             self.states[key] = dest
         start = time.perf_counter()
-        for subject_id, source, trigger, dest, started in work:
+        for subject_id, source, trigger, dest, started, replanned in work:
             now = stamp(datetime.now(timezone.utc))
             execute("BEGIN IMMEDIATE")
             row_id, state, version, action_id = execute(select_row, (subject_id,)).fetchone()
@@ -202,6 +216,19 @@ class RawFloor:
                        "WHERE id = ? AND version = ?", (dest, now, now, version + 1, row_id, version)).rowcount != 1:
                 raise RuntimeError(f"raw floor: {kind} {row_id} changed under us")
             execute(self.AUDIT, (action_id, kind, row_id, now, trigger, state, dest, "ana", "x", "{}"))
+            if replanned:  # its checklist's deadlines move with it: each item's stopped, a new one, audited
+                stopped = execute("SELECT id FROM deadline WHERE subject_kind = 'checklist_item' AND status = 'pending' "
+                                  "AND subject_id IN (SELECT id FROM checklist_item WHERE activity_id = ?)",
+                                  (row_id,)).fetchall()
+                self.conn.executemany("UPDATE deadline SET status = 'replanned', stopped_at = ?, stopped_by = ? "
+                                      "WHERE id = ? AND status = 'pending'", [(now, trigger, d) for d, in stopped])
+                for item_id, rule, planned in replanned:
+                    deadline_id = execute(self.DEADLINE, (action_id, "checklist_item", item_id, rule.kind, rule.label,
+                                                          rule.process, stamp(planned.due_at), None, now)).fetchone()[0]
+                    self.conn.executemany(self.TIMER, [(deadline_id, action_id, "checklist_item", item_id, t.point,
+                                                        t.seq, stamp(t.fire_at), '["owner"]') for t in planned.timers])
+                    execute(self.AUDIT, (action_id, "checklist_item", item_id, now, "replan", "open", "open", "ana",
+                                         "activity.start changed", '{"deadlines": ["moved"]}'))
             if trigger == "postpone":
                 execute(self.ALERT, (action_id, kind, row_id, "activity.postponed", f"raw:{row_id}:{now}", '["ana"]',
                                      "{}", now))

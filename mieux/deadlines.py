@@ -175,8 +175,8 @@ _CHILDREN_PENDING: dict = {}
 def _child(pending, link: str, parent_id: int) -> SimpleNamespace:
     """A child subject as re-planning reads it (id, state, what it belongs to), from its pending
     deadline's row: loading each child whole cost more than the rest of a postponement."""
-    return SimpleNamespace(id=pending.subject_id, state=pending.child_state, action_id=pending.child_action_id,
-                           **{link: parent_id})
+    return SimpleNamespace(**{"id": pending.subject_id, "state": pending.child_state,
+                              "action_id": pending.child_action_id, link: parent_id})
 
 
 def _children_pending(table, link: str) -> rows.Prepared:

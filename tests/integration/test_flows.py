@@ -378,3 +378,32 @@ def test_runs_a_stopped_runner_left_submitting_are_cancelled_by_a_later_sweep_an
     with transaction(app.engine) as session:
         again = session.get(Timer, timer.id)
     assert (again.status, again.mirrored) == ("pending", "scheduled") and again.flow_run_id != run_id
+
+
+def test_a_checklist_items_runs_move_when_its_activity_is_postponed_and_are_cancelled_with_it(prefect, app):
+    from domain.activities import ActivityChanges, ActivityIn
+    from flows.deadlines import sweep
+    from tests.helpers import new_action_in
+
+    reference = new_action_in(app.service, "implementation")
+    row = app.service.add_activity(reference, ActivityIn(type="workshop", title="Venue test", start=date(2026, 4, 20),
+                                                         end=date(2026, 4, 22), country="GH", city="Accra"),
+                                   actor="ana")
+    key = f"{reference}/{row.number}"
+    app.service.transition("activity", key, "prepare", actor="ana")
+    sweep()
+
+    def venue():
+        return sorted((r.state.type.value, r.expected_start_time.date()) for r in runs_tagged(prefect, "deadline:item_venue")
+                      if f"action:{reference}" in r.tags and "subject:checklist_item" in r.tags)
+
+    # 30 days before Monday 20 April is Saturday 21 March: due Monday 23 March, the officer told a working day after
+    assert venue() == [("SCHEDULED", date(2026, 3, 23)), ("SCHEDULED", date(2026, 3, 24))]
+    app.service.transition("activity", key, "postpone", actor="ana", reason="the minister is away",
+                           changes=ActivityChanges(start=date(2026, 4, 27), end=date(2026, 4, 29)))
+    sweep()
+    assert venue() == [("CANCELLED", date(2026, 3, 23)), ("CANCELLED", date(2026, 3, 24)),
+                       ("SCHEDULED", date(2026, 3, 30)), ("SCHEDULED", date(2026, 3, 31))]  # 28 March was a Saturday
+    app.service.transition("activity", key, "cancel", actor="ana", reason="the partner withdrew")
+    sweep()
+    assert {state for state, _ in venue()} == {"CANCELLED"}

@@ -43,7 +43,7 @@ def test_a_newer_export_after_a_postponement_has_the_same_uids_with_a_higher_seq
     wired.transition("activity", key, "cancel", actor="ana", reason="the partner withdrew")
     third = events(engine, facility)
     assert third[f"activity-{activity_id}@mieux-engine"]["status"] == "CANCELLED"
-    assert third[venue]["status"] == "CONFIRMED"  # its timers are cancelled by the sweep, the item stays
+    assert third[venue]["status"] == "CANCELLED"  # the item's deadline was cancelled with its activity
 
 
 def test_a_calendar_for_one_person_or_one_action_holds_only_theirs(wired, engine, facility, clock):  # noqa: F811

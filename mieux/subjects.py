@@ -210,19 +210,27 @@ _ASSIGNMENTS_OF = rows.Prepared(
     .where(_assignment.c.activity_id == bindparam("activity_id")).order_by(_assignment.c.id))
 
 
-def find_assignment(session: Session, key: str, *, for_update: bool = False) -> Assignment:
-    """An assignment by its key, `2026-07/3/E17`; its activity and Action stay known to the unit of work."""
-    found = ASSIGNMENT_KEY.match(key.strip())
+def _of_activity(session: Session, key: str, pattern: re.Pattern, noun: str, part: str, example: str
+                 ) -> tuple[Activity, int]:
+    """The activity a subject's key names and the number after it (`2026-07/3/E17`: the activity and
+    17); the activity and its Action stay known to the unit of work."""
+    found = pattern.match(key.strip())
     if not found:
-        raise InvalidInput(f"{key!r} is not an assignment: name it by its activity and expert, like 2026-07/3/E17")
+        raise InvalidInput(f"{key!r} is not {noun}: name it by its activity and {part}, like {example}")
     activity = find_activity(session, found.group(1))
     rows.remember(session, activity)
     rows.remember(session, action_of(session, activity))
-    expert_id = int(found.group(2))
+    return activity, int(found.group(2))
+
+
+def find_assignment(session: Session, key: str, *, for_update: bool = False) -> Assignment:
+    """An assignment by its key, `2026-07/3/E17`; its activity and Action stay known to the unit of work."""
+    activity, expert_id = _of_activity(session, key, ASSIGNMENT_KEY, "an assignment", "expert", "2026-07/3/E17")
     values = (_ASSIGNMENT_FOR_UPDATE if for_update else _ASSIGNMENT).tuples(
         session, {"activity_id": activity.id, "expert_id": expert_id})
     if not values:
-        raise NotFound(f"no assignment {key!r}: expert E{expert_id} is not proposed for {found.group(1)}")
+        raise NotFound(f"no assignment {key!r}: expert E{expert_id} is not proposed for "
+                       f"{key.strip().rpartition('/')[0]}")
     return rows.loaded(Assignment, dict(zip(_ASSIGNMENT_COLUMNS, values[0])))
 
 
@@ -271,16 +279,10 @@ _OPEN_ITEMS = rows.Prepared(
 
 def find_item(session: Session, key: str, *, for_update: bool = False) -> ChecklistItem:
     """A checklist item by its key, `2026-07/3/L4`; its activity and Action stay known to the unit of work."""
-    found = ITEM_KEY.match(key.strip())
-    if not found:
-        raise InvalidInput(f"{key!r} is not a checklist item: name it by its activity and number, like 2026-07/3/L4")
-    activity = find_activity(session, found.group(1))
-    rows.remember(session, activity)
-    rows.remember(session, action_of(session, activity))
-    values = (_ITEM_FOR_UPDATE if for_update else _ITEM).tuples(
-        session, {"activity_id": activity.id, "number": int(found.group(2))})
+    activity, number = _of_activity(session, key, ITEM_KEY, "a checklist item", "number", "2026-07/3/L4")
+    values = (_ITEM_FOR_UPDATE if for_update else _ITEM).tuples(session, {"activity_id": activity.id, "number": number})
     if not values:
-        raise NotFound(f"no checklist item {key!r} (mieux logistics {found.group(1)} lists them)")
+        raise NotFound(f"no checklist item {key!r} (mieux logistics list {key.strip().rpartition('/')[0]} lists them)")
     return rows.loaded(ChecklistItem, dict(zip(_ITEM_COLUMNS, values[0])))
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, PlainSerializer
 
-from domain.schemas import Changes, Day, Strict
+from domain.schemas import Changes, Day
 
 MAX_EUROS = Decimal("1000000")
 

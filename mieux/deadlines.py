@@ -10,8 +10,8 @@ the others are coalesced into it, so people get one notice instead of a burst.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from types import SimpleNamespace
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import bindparam, text, update
 from sqlmodel import Session, select
@@ -121,11 +121,8 @@ class DeadlineKeeper:
             rules = {r.kind: r for r in self.policy.deadlines if r.subject == child_kind and r.anchor in moved}
             if not rules:
                 continue
-            pending: dict[int, list] = {}  # one query whatever the number of children: most have none
-            for d in _children_pending(KINDS[child_kind].table, link).all(
-                    session, {"kind": child_kind, "parent_id": subject.id}):
-                if d.kind in rules:
-                    pending.setdefault(d.subject_id, []).append(d)
+            pending = {child_id: kept for child_id, ds in _pending_by_child(session, child_kind, link, subject.id).items()
+                       if (kept := [d for d in ds if d.kind in rules])}
             action = action_of(session, subject)
             rows.stop_deadlines(session, [(d.id, "replanned") for old in pending.values() for d in old], at=event.at,
                                 by=event.trigger)
@@ -147,10 +144,8 @@ class DeadlineKeeper:
             return
         for child_kind, link in kind.children.items():
             child = KINDS[child_kind]
-            pending: dict[int, list] = {}
-            for d in _children_pending(child.table, link).all(session, {"kind": child_kind, "parent_id": event.subject_id}):
-                pending.setdefault(d.subject_id, []).append(d)
-            dead = [d.id for subject_id, ds in pending.items()
+            pending = _pending_by_child(session, child_kind, link, event.subject_id)
+            dead = [d.id for ds in pending.values()
                     if not child.live(session, _child(ds[0], link, event.subject_id)) for d in ds]
             if dead:
                 rows.stop_deadlines(session, [(i, "cancelled") for i in dead], at=event.at, by=event.trigger)
@@ -177,6 +172,15 @@ def _child(pending, link: str, parent_id: int) -> SimpleNamespace:
     deadline's row: loading each child whole cost more than the rest of a postponement."""
     return SimpleNamespace(**{"id": pending.subject_id, "state": pending.child_state,
                               "action_id": pending.child_action_id, link: parent_id})
+
+
+def _pending_by_child(session: Session, child_kind: str, link: str, parent_id: int) -> dict[int, list]:
+    """The pending deadlines of a parent's children of one kind, by child id: one query whatever the
+    number of children (most have none)."""
+    pending: dict[int, list] = {}
+    for d in _children_pending(KINDS[child_kind].table, link).all(session, {"kind": child_kind, "parent_id": parent_id}):
+        pending.setdefault(d.subject_id, []).append(d)
+    return pending
 
 
 def _children_pending(table, link: str) -> rows.Prepared:

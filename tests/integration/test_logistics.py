@@ -10,9 +10,7 @@ from config.settings import DEFAULT_FACILITY
 from domain.activities import ActivityChanges, ActivityIn
 from domain.assignments import AssignmentIn
 from domain.errors import GuardFailed, IllegalTransition, NotPermitted
-from domain.experts import ExpertIn
 from mieux.deadlines import DeadlineKeeper, fire_due
-from mieux.experts import Roster
 from mieux.logistics import Checklists, items_of, load_catalogue
 from mieux.service import ActionService
 from mieux.subjects import MACHINES, parents_of, people_of
@@ -21,6 +19,7 @@ from notifications.planner import TransitionAlerts
 from store.db import transaction
 from store.tables import Alert, Audit, Deadline, Timer
 from tests.helpers import new_action_in
+from tests.integration.test_assignments import expert
 
 UTC = timezone.utc
 CATALOGUE = DEFAULT_FACILITY.with_name("logistics.yaml")
@@ -33,15 +32,6 @@ def wired(engine, facility, clock, policy, office_calendar):
     return ActionService(engine=engine, facility=facility, clock=clock,
                          effects=[DeadlineKeeper(policy, office_calendar), alerts],
                          spawners=[Checklists(load_catalogue(CATALOGUE, policy))])
-
-
-def expert(engine, facility, clock, name, email, nationality) -> str:
-    row = Roster(engine=engine, facility=facility, clock=clock).add(ExpertIn.model_validate({
-        "name": name, "email": email, "sex": "woman", "nationality": nationality,
-        "category": "eu_member_state_administration", "administration": "Ministry of the Interior",
-        "administration_country": nationality, "languages": [{"language": "en", "level": "C1"}],
-        "themes": ["legal_migration"], "consent_on": "2026-01-15", "consent_purpose": "EAR roster"}), actor="ana")
-    return f"E{row.id}"
 
 
 def add(service, reference, actor="ana", **fields) -> str:

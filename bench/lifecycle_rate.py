@@ -16,7 +16,9 @@ and `mieux serve`: the DeadlineKeeper and the TransitionAlerts, in the same tran
 The raw floor does the wired side's writes with the stdlib sqlite3 module on a copy of the wired
 store (same schema, indexes and triggers): BEGIN IMMEDIATE; SELECT the subject and its
 deadlines; UPDATE each deadline it stops; INSERT each deadline it starts and its timers; UPDATE
-the subject WHERE id AND version; INSERT the audit row (and the alert a postpone owes); COMMIT.
+the subject WHERE id AND version; INSERT the audit row (and the alert a postpone owes); for a
+postpone, the checklist's re-plans as the engine batches them (one multi-row INSERT of the new
+deadlines, one executemany each for their timers and audit rows); COMMIT.
 The plans (due dates, timers) are computed before the timing: the floor times only the writes.
 
     .venv/bin/python bench/lifecycle_rate.py [--subjects 2000] [--rounds 5] [--quick]
@@ -149,6 +151,8 @@ class RawFloor:
 
     DEADLINE = ("INSERT INTO deadline (action_id, subject_kind, subject_id, kind, label, process, due_at, moved_from, "
                 "status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) RETURNING id")
+    DEADLINES = ("INSERT INTO deadline (action_id, subject_kind, subject_id, kind, label, process, due_at, moved_from, "
+                 "status, started_at) VALUES {} RETURNING id, subject_id")
     TIMER = ("INSERT INTO timer (deadline_id, action_id, subject_kind, subject_id, point, seq, fire_at, tell, status) "
              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')")
     AUDIT = ('INSERT INTO audit (action_id, subject_kind, subject_id, at, "trigger", from_state, to_state, actor, '
@@ -222,13 +226,18 @@ class RawFloor:
                                   (row_id,)).fetchall()
                 self.conn.executemany("UPDATE deadline SET status = 'replanned', stopped_at = ?, stopped_by = ? "
                                       "WHERE id = ? AND status = 'pending'", [(now, trigger, d) for d, in stopped])
-                for item_id, rule, planned in replanned:
-                    deadline_id = execute(self.DEADLINE, (action_id, "checklist_item", item_id, rule.kind, rule.label,
-                                                          rule.process, stamp(planned.due_at), None, now)).fetchone()[0]
-                    self.conn.executemany(self.TIMER, [(deadline_id, action_id, "checklist_item", item_id, t.point,
-                                                        t.seq, stamp(t.fire_at), '["owner"]') for t in planned.timers])
-                    execute(self.AUDIT, (action_id, "checklist_item", item_id, now, "replan", "open", "open", "ana",
-                                         "activity.start changed", '{"deadlines": ["moved"]}'))
+                # as the engine writes them: the new deadlines in one INSERT, their timers and audits in one each
+                values = [(action_id, "checklist_item", item_id, rule.kind, rule.label, rule.process,
+                           stamp(planned.due_at), None, now) for item_id, rule, planned in replanned]
+                ids = dict((subject, deadline_id) for deadline_id, subject in execute(
+                    self.DEADLINES.format(", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)"] * len(values))),
+                    [v for row in values for v in row]).fetchall())
+                self.conn.executemany(self.TIMER, [(ids[item_id], action_id, "checklist_item", item_id, t.point,
+                                                    t.seq, stamp(t.fire_at), '["owner"]')
+                                                   for item_id, _, planned in replanned for t in planned.timers])
+                self.conn.executemany(self.AUDIT, [(action_id, "checklist_item", item_id, now, "replan", "open", "open",
+                                                    "ana", "activity.start changed", '{"deadlines": ["moved"]}')
+                                                   for item_id, _, _ in replanned])
             if trigger == "postpone":
                 execute(self.ALERT, (action_id, kind, row_id, "activity.postponed", f"raw:{row_id}:{now}", '["ana"]',
                                      "{}", now))

@@ -69,13 +69,12 @@ class DeadlineKeeper:
         still = {d.id: result for d, result in stopped}
         known = [(d.kind, still.get(d.id, d.status)) for d in known]
         action = action_of(session, subject)
-        due = {}
-        for rule in [*starting, *replanning]:
-            if not self._blocked(known, rule) and (
-                    due_at := self._start(session, event.subject, subject, action, rule, event.at)):
-                due[rule.kind] = due_at
-        self._audit_replans(session, event, event.subject, event.subject_id, event.dest,
-                            [d for d, result in stopped if result == "replanned"], due, anchors=set(event.payload))
+        due = self._start(session, action, event.at, [(event.subject, subject, rule) for rule in [*starting, *replanning]
+                                                      if not self._blocked(known, rule)])
+        audit = self._audit_replans(event, event.subject, event.subject_id, event.dest,
+                                    [d for d, result in stopped if result == "replanned"],
+                                    {kind: at for (_, kind), at in due.items()}, anchors=set(event.payload))
+        rows.add_audits(session, [audit] if audit else [])
         self._replan_children(session, subject, event)
         self._stop_dead_children(session, event)
 
@@ -93,23 +92,30 @@ class DeadlineKeeper:
         value = getattr(source, field, None)
         return value.date() if isinstance(value, datetime) else value
 
-    def _start(self, session: Session, kind: str, subject, action: Action, rule: DeadlineRule,
-               at: datetime) -> datetime | None:
-        """Write the deadline `rule` plans for the subject and its timers; returns when it is due."""
-        anchor = self._anchor(session, kind, subject, rule, at)
-        if anchor is None:
-            return None  # its date is not known yet: the edit that sets it starts the deadline
-        planned = self._plans.get((rule.kind, anchor))
-        if planned is None:
-            if len(self._plans) > 10_000:
-                self._plans.clear()
-            planned = self._plans[rule.kind, anchor] = plan(rule, anchor, self.calendar)
-        rows.add_deadline(session, {"action_id": action.id, "subject_kind": kind, "subject_id": subject.id,
-                                    "kind": rule.kind, "label": rule.label, "process": rule.process,
-                                    "due_at": planned.due_at, "moved_from": planned.moved_from, "started_at": at},
-                          [{"point": t.point, "seq": t.seq, "fire_at": t.fire_at, "tell": list(t.tell)}
-                           for t in planned.timers])
-        return planned.due_at
+    def _start(self, session: Session, action: Action, at: datetime,
+               started: list[tuple[str, object, DeadlineRule]]) -> dict[tuple[int, str], datetime]:
+        """Write the deadline each rule plans for its subject (kind, row, rule), and their timers, in
+        a few statements; returns when each is due by (subject id, rule kind). A rule whose anchor
+        date is not known yet starts nothing: the edit that sets the date starts it."""
+        planned, due = [], {}
+        for kind, subject, rule in started:
+            anchor = self._anchor(session, kind, subject, rule, at)
+            if anchor is None:
+                continue
+            plan_ = self._plans.get((rule.kind, anchor))
+            if plan_ is None:
+                if len(self._plans) > 10_000:
+                    self._plans.clear()
+                plan_ = self._plans[rule.kind, anchor] = plan(rule, anchor, self.calendar)
+            planned.append(({"action_id": action.id, "subject_kind": kind, "subject_id": subject.id, "kind": rule.kind,
+                             "label": rule.label, "process": rule.process, "due_at": plan_.due_at,
+                             "moved_from": plan_.moved_from, "started_at": at},
+                            [{"point": t.point, "seq": t.seq, "fire_at": t.fire_at, "tell": list(t.tell)}
+                             for t in plan_.timers]))
+            due[subject.id, rule.kind] = plan_.due_at
+        if planned:
+            rows.add_deadlines(session, planned)
+        return due
 
     def _replan_children(self, session: Session, subject, event: Recorded) -> None:
         """Re-plan the pending deadlines of the subjects that hang on the dates this change moved
@@ -123,16 +129,18 @@ class DeadlineKeeper:
                 continue
             pending = {child_id: kept for child_id, ds in _pending_by_child(session, child_kind, link, subject.id).items()
                        if (kept := [d for d in ds if d.kind in rules])}
-            action = action_of(session, subject)
+            if not pending:
+                continue
             rows.stop_deadlines(session, [(d.id, "replanned") for old in pending.values() for d in old], at=event.at,
                                 by=event.trigger)
-            for child_id, old in pending.items():
-                child = _child(old[0], link, subject.id)
-                due = {}
-                for d in old:
-                    if due_at := self._start(session, child_kind, child, action, rules[d.kind], event.at):
-                        due[d.kind] = due_at
-                self._audit_replans(session, event, child_kind, child.id, child.state, old, due, anchors=moved)
+            children = {child_id: _child(old[0], link, subject.id) for child_id, old in pending.items()}
+            due = self._start(session, action_of(session, subject), event.at,
+                              [(child_kind, children[child_id], rules[d.kind])
+                               for child_id, old in pending.items() for d in old])
+            rows.add_audits(session, [self._audit_replans(
+                event, child_kind, child_id, children[child_id].state, old,
+                {d.kind: due[child_id, d.kind] for d in old if (child_id, d.kind) in due}, anchors=moved)
+                for child_id, old in pending.items()])
 
     @staticmethod
     def _stop_dead_children(session: Session, event: Recorded) -> None:
@@ -150,18 +158,18 @@ class DeadlineKeeper:
             if dead:
                 rows.stop_deadlines(session, [(i, "cancelled") for i in dead], at=event.at, by=event.trigger)
 
-    def _audit_replans(self, session: Session, event: Recorded, kind: str, subject_id: int, state: str, old: list,
-                       due: dict[str, datetime], *, anchors: set[str]) -> None:
-        """The subject's history says which deadlines a change moved, and from when to when."""
+    def _audit_replans(self, event: Recorded, kind: str, subject_id: int, state: str, old: list,
+                       due: dict[str, datetime], *, anchors: set[str]) -> dict | None:
+        """The audit row by which the subject's history says which deadlines a change moved, and from
+        when to when (None if it moved none)."""
         if not old:
-            return
+            return None
         moves = [f"{d.label}: due {self.calendar.local_date(d.due_at)} -> "
                  f"{self.calendar.local_date(due[d.kind]) if d.kind in due else 'no date'}" for d in old]
         changed = sorted({self.policy.rule(d.kind).anchor for d in old} & anchors)
-        rows.add_audit(session, action_id=event.action_id, subject_kind=kind, subject_id=subject_id,
-                       at=event.at, trigger="replan", from_state=state, to_state=state,
-                       actor=event.actor, reason=f"{', '.join(changed)} changed", payload={"deadlines": moves},
-                       via=event.via)
+        return {"action_id": event.action_id, "subject_kind": kind, "subject_id": subject_id, "at": event.at,
+                "trigger": "replan", "from_state": state, "to_state": state, "actor": event.actor,
+                "reason": f"{', '.join(changed)} changed", "payload": {"deadlines": moves}, "via": event.via}
 
 
 _CHILDREN_PENDING: dict = {}
@@ -247,9 +255,9 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
         groups: dict[int, list] = defaultdict(list)
         for timer, deadline, action in session.exec(query):
             groups[deadline.id].append((timer, deadline, action))
-        for rows in groups.values():
-            timers = sorted((t for t, _, _ in rows), key=lambda t: (t.fire_at, POINT_ORDER[t.point], t.seq))
-            _, deadline, action = rows[0]
+        for group in groups.values():
+            timers = sorted((t for t, _, _ in group), key=lambda t: (t.fire_at, POINT_ORDER[t.point], t.seq))
+            _, deadline, action = group[0]
             rule = policy.rule(deadline.kind)
             kind = KINDS.get(deadline.subject_kind)
             subject = action if deadline.subject_kind == "action" else (

@@ -116,10 +116,8 @@ _ACTION_FOR_UPDATE = rows.Prepared(select(Action.__table__).where(Action.referen
 _ACTIVITIES = select(Activity).where(Activity.action_id == bindparam("action_id")).order_by(Activity.number)
 _ACTIVITY = select(Activity).where(Activity.action_id == bindparam("action_id"), Activity.number == bindparam("number"))
 _activity, _action = Activity.__table__, Action.__table__
-_ACTION_OF_ACTIVITY = ["id", "reference", "name", "state", "project_officer", "version"]
-"""What an activity's transition reads of its Action; any other field loads when first read."""
-_ACTIVITY_AND_ACTION = rows.Prepared(
-    select(_activity, *(_action.c[name] for name in _ACTION_OF_ACTIVITY))
+_ACTIVITY_AND_ACTION = rows.Prepared(  # the whole Action: joining it to the session cost more than its fiche
+    select(_activity, _action)
     .join_from(_activity, _action, _activity.c.action_id == _action.c.id)
     .where(_action.c.reference == bindparam("reference"), _activity.c.number == bindparam("number"))
     .set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).with_for_update(of=_activity))
@@ -168,8 +166,7 @@ def find_activity(session: Session, key: str, *, for_update: bool = False) -> Ac
         if found_rows:
             values, split = found_rows[0], len(_ACTIVITY_COLUMNS)
             activity = rows.loaded(Activity, dict(zip(_ACTIVITY_COLUMNS, values[:split])))
-            action = rows.loaded(Action, dict(zip(_ACTION_OF_ACTIVITY, values[split:])), session=session)
-            rows.remember(session, action)
+            rows.remember(session, rows.loaded(Action, dict(zip(_ACTION_COLUMNS, values[split:]))))
             return activity
     action = find_action(session, reference)
     activity = session.execute(_ACTIVITY, {"action_id": action.id, "number": number}).scalar()

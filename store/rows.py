@@ -12,7 +12,7 @@ given explicitly: no model default applies.
 from collections import namedtuple
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy import bindparam, event, insert, literal_column, null, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached
@@ -129,8 +129,12 @@ def _processing(processors) -> tuple[tuple[int, object], ...]:
     return tuple((i, p) for i, p in enumerate(processors) if p is not None)
 
 
-def _inserting(table, *returning) -> Prepared:
-    statement = insert(table).values({column.key: bindparam(f"p_{column.key}") for column in table.columns
+def _inserting(table, *returning, fixed: dict | None = None) -> Prepared:
+    """INSERT of every column but the key; those in `fixed` have their value written in the SQL (a
+    new deadline is always pending), the others are parameters."""
+    fixed = fixed or {}
+    statement = insert(table).values({column.key: fixed[column.key] if column.key in fixed else
+                                      bindparam(f"p_{column.key}") for column in table.columns
                                       if not column.primary_key})
     return Prepared(statement.returning(*returning) if returning else statement)
 
@@ -139,8 +143,11 @@ _audit, _alert, _deadline, _timer = Audit.__table__, Alert.__table__, Deadline._
 
 ADD_AUDIT = _inserting(_audit)
 ADD_ALERT = _inserting(_alert)
-ADD_DEADLINE = _inserting(_deadline, _deadline.c.id)
-ADD_TIMERS = _inserting(_timer)
+_NEW_DEADLINE = {"status": literal_column("'pending'"), "stopped_at": null(), "stopped_by": null(),
+                 "overdue_since": null()}
+_NEW_TIMER = {"status": literal_column("'pending'"), "fired_at": null(), "flow_run_id": null(), "mirrored": null()}
+ADD_DEADLINE = _inserting(_deadline, _deadline.c.id, fixed=_NEW_DEADLINE)
+ADD_TIMERS = _inserting(_timer, fixed=_NEW_TIMER)
 STOP_DEADLINE = Prepared(update(_deadline).where(_deadline.c.id == bindparam("p_id"), _deadline.c.status == "pending")
                         .values(status=bindparam("p_status"), stopped_at=bindparam("p_at"), stopped_by=bindparam("p_by")))
 DEADLINES_OF = Prepared(select(_deadline.c.id, _deadline.c.kind, _deadline.c.label, _deadline.c.status,
@@ -171,14 +178,60 @@ def add_alert(session: Session, *, action_id: int, subject_kind: str, subject_id
 
 def add_deadline(session: Session, deadline: dict, timers: list[dict]) -> int:
     """A pending deadline and its timers (dicts of their columns, ids of the subject included)."""
-    deadline_id = ADD_DEADLINE.run(session, _p({"status": "pending", "stopped_at": None, "stopped_by": None,
-                                                "overdue_since": None, **deadline})).fetchone()[0]
+    deadline_id = ADD_DEADLINE.run(session, _p(deadline)).fetchone()[0]
     if timers:
         ADD_TIMERS.run(session, [_p({"deadline_id": deadline_id, "action_id": deadline["action_id"],
                                      "subject_kind": deadline["subject_kind"], "subject_id": deadline["subject_id"],
-                                     "status": "pending", "fired_at": None, "flow_run_id": None, "mirrored": None,
                                      **timer}) for timer in timers])
     return deadline_id
+
+
+_MANY_DEADLINES: dict[int, Prepared] = {}
+_BATCH = 200  # rows per multi-row INSERT: 13 parameters a row, far below either server's limit
+
+
+def _deadlines_insert(n: int) -> Prepared:
+    """INSERT of n deadlines in one statement, RETURNING each one's id with what names it (SQLite
+    returns the rows in no promised order)."""
+    found = _MANY_DEADLINES.get(n)
+    if found is None:
+        columns = [c for c in _deadline.columns if not c.primary_key and c.key not in _NEW_DEADLINE]
+        found = _MANY_DEADLINES[n] = Prepared(  # typed by hand: SQLAlchemy types only the first row's
+            insert(_deadline).values([{**_NEW_DEADLINE, **{c.key: bindparam(f"p{i}_{c.key}", type_=c.type)
+                                                           for c in columns}} for i in range(n)])
+            .returning(_deadline.c.id, _deadline.c.subject_kind, _deadline.c.subject_id, _deadline.c.kind))
+    return found
+
+
+def add_deadlines(session: Session, planned: list[tuple[dict, list[dict]]]) -> list[int]:
+    """Pending deadlines with their timers, as `add_deadline` writes one, in a few statements
+    whatever their number (a postponed activity re-plans every item of its checklist); returns
+    their ids in the order given. Two of them may not name the same subject and kind."""
+    if len(planned) == 1:
+        return [add_deadline(session, *planned[0])]
+    ids = []
+    for start in range(0, len(planned), _BATCH):
+        chunk = planned[start:start + _BATCH]
+        values = {}
+        for i, (deadline, _) in enumerate(chunk):
+            values.update({f"p{i}_{key}": value for key, value in deadline.items()})
+        returned = {(kind, subject_id, rule): deadline_id for deadline_id, kind, subject_id, rule
+                    in _deadlines_insert(len(chunk)).run(session, values).fetchall()}
+        if len(returned) != len(chunk):
+            raise ValueError("two of the deadlines given name the same subject and kind")
+        ids += [returned[d["subject_kind"], d["subject_id"], d["kind"]] for d, _ in chunk]
+    timers = [_p({"deadline_id": deadline_id, "action_id": deadline["action_id"],
+                  "subject_kind": deadline["subject_kind"], "subject_id": deadline["subject_id"], **timer})
+              for deadline_id, (deadline, its) in zip(ids, planned) for timer in its]
+    if timers:
+        ADD_TIMERS.run(session, timers)
+    return ids
+
+
+def add_audits(session: Session, audits: list[dict]) -> None:
+    """Audit rows (each as `add_audit` takes its fields) in one statement."""
+    if audits:
+        ADD_AUDIT.run(session, [_p({"via": None, **audit}) for audit in audits])
 
 
 def deadlines_of(session: Session, kind: str, subject_id: int) -> list:

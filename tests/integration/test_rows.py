@@ -108,3 +108,31 @@ def test_saving_writes_only_what_changed_and_bumps_the_version_once(engine, acti
         ["GH", "TG"], {"objective": "x"}, action.name, action.version + 1) == (
         row.countries, row.fiche, row.name, row.version)
 
+
+
+def test_deadlines_written_together_are_stored_exactly_as_one_written_alone(engine, action):
+    """The batch's rows after the first are typed too (a UTC instant stored in one format), and
+    each id comes back with its own deadline whatever order the store returns them in."""
+    at = datetime(2026, 3, 2, 23, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
+
+    def deadline(kind, due_at):
+        return ({"action_id": action.id, "subject_kind": "action", "subject_id": action.id, "kind": kind,
+                 "label": kind.title(), "process": "p", "due_at": due_at, "moved_from": None, "started_at": at},
+                [{"point": "due", "seq": 0, "fire_at": due_at, "tell": [kind]}])
+
+    with transaction(engine) as session:
+        alone = rows.add_deadline(session, *deadline("alone", at))
+        together = rows.add_deadlines(session, [deadline(k, at + timedelta(days=i)) for i, k in
+                                                enumerate(["first", "second", "third"], start=1)])
+    with reading(engine) as session:
+        raw = dict(session.connection().exec_driver_sql("SELECT kind, due_at FROM deadline").fetchall())
+        found = [session.get(Deadline, i) for i in together]
+        timers = {t.deadline_id: t for t in session.exec(select(Timer)).all()}
+    want = [at, at + timedelta(days=1), at + timedelta(days=3)]
+    if engine.dialect.name == "sqlite":  # as text, in one format: "2026-03-02 21:30:15.123456"
+        want = [moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") for moment in want]
+    assert [raw["alone"], raw["first"], raw["third"]] == want
+    assert [(d.kind, d.due_at) for d in found] == [("first", at + timedelta(days=1)), ("second", at + timedelta(days=2)),
+                                                    ("third", at + timedelta(days=3))]
+    assert [(timers[i].tell, timers[i].fire_at) for i in together] == [
+        ([d.kind], d.due_at) for d in found] and alone not in together

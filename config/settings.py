@@ -51,6 +51,16 @@ class Settings(BaseSettings):
     feed_host: str = "127.0.0.1"
     feed_url: str | None = None
     """The feeds' address as calendar applications reach it (default http://FEED_HOST:FEED_PORT)."""
+    web_port: int = Field(4202, ge=0, le=65_535)
+    """Where `mieux serve` (and `mieux web`) serve the evaluation forms people answer (0: none)."""
+    web_host: str = "127.0.0.1"
+    web_url: str | None = None
+    """The forms' address as people reach it from their mail (default http://WEB_HOST:WEB_PORT)."""
+    link_secret: SecretStr | None = None
+    """The key form links' tokens are derived with (MIEUX_LINK_SECRET; at least 32 characters).
+    Unset: a random one kept in DATA_DIR/link.secret, made on first use. Every process that sends
+    or answers forms must share it: set it on a scaled-out installation."""
+    forms_file: Path = Path(__file__).with_name("forms.yaml")
     sweep_seconds: int = Field(60, ge=1, le=86_400)
     mirror_horizon_days: float = Field(7.0, gt=0, le=366)
     """Timers due within this many days are mirrored as scheduled Prefect runs; later ones wait in the store."""

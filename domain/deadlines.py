@@ -76,7 +76,9 @@ class DeadlineRule(Strict):
     """Only subjects whose fields hold these values (`{kind: venue}`: a checklist's venue item)."""
     template: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     """The words its notices use, when several rules share them (default: its own kind's)."""
-    fire: Literal["alert"] = "alert"
+    fire: Literal["alert", "dispatch_forms", "collect_forms"] = "alert"
+    """What a due timer does: owe an alert to whom it tells (the default), send an evaluation
+    collection's forms, or remind those who have not answered and close the collection when due."""
     met_by: list[str] = []
     once: bool = False
     reminders: list[Reminder] = []

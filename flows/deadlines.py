@@ -9,7 +9,7 @@ from prefect.client.orchestration import get_client
 from flows import runtime
 from flows.mirror import (mirror_timers, open_actions_table, publish_action_pages, publish_alert_events,
                           publish_events, settle_left_behind)
-from mieux.deadlines import fire_all_due, seconds_to_next_timer
+from mieux.deadlines import seconds_to_next_timer
 
 STATUS_ARTIFACT = "mieux-open-actions"
 MISSION_DAYS = 60
@@ -24,8 +24,7 @@ the next sweep."""
 @task(name="fire due deadlines", retries=3, retry_delay_seconds=[2, 10, 30])
 def fire_task(deadline_ids: list[int] | None = None) -> dict:
     app = runtime.current()
-    done = fire_all_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock,
-                        deadline_ids=deadline_ids)
+    done = app.fire_all_due(deadline_ids=deadline_ids)
     return {"fired": done.fired, "coalesced": done.coalesced, "cancelled": done.cancelled}
 
 

@@ -217,12 +217,14 @@ def _serve(settings: Settings, echo: Echo) -> None:
              f"channels: {', '.join(app.outbox.channels.names) or 'none configured'}; Ctrl-C stops")
         loop.start()
         feeds = start_feeds(app, settings, echo)
+        web = start_web(app, settings, echo)
         try:
             run_deployments(deployments(settings))
         finally:
             loop.stop()
-            if feeds:
-                feeds.stop()
+            for server in (feeds, web):
+                if server:
+                    server.stop()
 
 
 def start_feeds(app, settings: Settings, echo: Echo):
@@ -242,6 +244,24 @@ def start_feeds(app, settings: Settings, echo: Echo):
     echo(f"calendar feeds: {settings.feed_url or f'http://{settings.feed_host}:{feeds.port}'}/calendar/TOKEN.ics "
          "(mieux calendar token PERSON)")
     return feeds
+
+
+def start_web(app, settings: Settings, echo: Echo):
+    """The evaluation forms' web pages, unless switched off (MIEUX_WEB_PORT=0) or their port is taken:
+    forms already sent cannot be answered until they are back, and the engine says so."""
+    if not settings.web_port:
+        return None
+    from mieux.web.server import WebServer
+
+    try:
+        web = WebServer(app, settings.web_host, settings.web_port)
+    except OSError as error:
+        echo(f"warning: evaluation forms are off: cannot listen on {settings.web_host}:{settings.web_port} "
+             f"({error.strerror or error}); set MIEUX_WEB_PORT to a free port")
+        return None
+    web.start()
+    echo(f"evaluation forms: {settings.web_url or f'http://{settings.web_host}:{web.port}'}/f/TOKEN")
+    return web
 
 
 def run_deployments(served: list) -> None:

@@ -19,6 +19,8 @@ from notifications.planner import TransitionAlerts
 from store.db import check_schema, make_engine
 
 if TYPE_CHECKING:
+    from mieux.evaluation import Evaluation
+    from notifications.links import FormLinks
     from domain.calendar import BusinessCalendar
     from mieux.experts import Roster
     from domain.deadlines import Policy
@@ -35,19 +37,21 @@ class App:
         alerts = TransitionAlerts(self.directory, MACHINES.values(), parents=parents_of, people=people_of)
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
                                      effects=[self._keep_deadlines, alerts, *effects],
-                                     spawners=[self._make_checklists],
+                                     spawners=[self._make_checklists, self._open_evaluations],
                                      prepare=lambda: (self.deadline_keeper, self.checklists))
 
     def _held(self, person_id: str):
-        """The directory's way to people held in the store (experts), loaded on first use."""
+        """The directory's way to people held in the store (experts, participants), loaded on first use."""
+        from mieux.evaluation import reach_participant
         from mieux.experts import reach
 
-        return reach(self.engine, self.facility.zone)(person_id)
+        return reach(self.engine, self.facility.zone)(person_id) or reach_participant(self.engine, self.facility.zone,
+                                                                                      person_id)
 
     def load_everything(self) -> None:
         """Build now what is otherwise built on first use, so a wrong policy or channels file stops
         a long-running process at start-up rather than at its first deadline."""
-        _ = (self.policy, self.calendar, self.outbox, self.checklists)
+        _ = (self.policy, self.calendar, self.outbox, self.checklists, self.evaluation)
 
     @property
     def clock(self) -> Clock:
@@ -84,6 +88,43 @@ class App:
         return self.checklists(session, row, event)
 
     @cached_property
+    def links(self) -> "FormLinks":
+        """How form links' tokens are made (the secret: MIEUX_LINK_SECRET, else DATA_DIR/link.secret)."""
+        from notifications.links import FormLinks, link_secret
+
+        s = self.settings
+        given = s.link_secret.get_secret_value() if s.link_secret else None
+        return FormLinks(link_secret(given, s.data_dir), s.web_url or f"http://{s.web_host}:{s.web_port}")
+
+    @cached_property
+    def evaluation(self) -> "Evaluation":
+        """Evaluation forms: their file, their links, the collections' clock."""
+        from config.files import load_model
+        from domain.errors import ConfigError
+        from domain.forms import Forms
+        from mieux.evaluation import Evaluation
+
+        forms = load_model(self.settings.forms_file, Forms, what="the evaluation forms file", error=ConfigError)
+        return Evaluation(engine=self.engine, forms=forms, links=self.links, service=self.service)
+
+    def _open_evaluations(self, session, row, event) -> list:
+        if event.subject != "activity" or event.trigger != "deliver":
+            return []  # nothing to open: the forms file is not even read
+        return self.evaluation.open_collections(session, row, event)
+
+    def fire_all_due(self, **kwargs):
+        """Fire every due timer (mieux.deadlines.fire_all_due) with the engine's parts, then tell the
+        observers what the engine itself fired (a collection closed, its activity evaluated)."""
+        from mieux.deadlines import fire_all_due
+
+        events: list = []
+        done = fire_all_due(self.engine, policy=self.policy, facility=self.facility, clock=self.clock,
+                            evaluation=self.evaluation, events=events, **kwargs)
+        if events:
+            self.service.notify(*events)
+        return done
+
+    @cached_property
     def roster(self) -> "Roster":
         """The Expert and Action Roster."""
         from mieux.experts import Roster
@@ -98,7 +139,7 @@ class App:
 
         s = self.settings
         return Outbox(engine=self.engine, facility=self.facility, clock=self.clock, ui_url=s.ui_url,
-                      directory=self.directory,
+                      directory=self.directory, links=self.links,
                       channels=load_channels(s.channels_file, secrets_file=s.secrets_file),
                       policy=OutboxPolicy(max_attempts=s.outbox_max_attempts, backoff_seconds=s.outbox_backoff_seconds,
                                           backoff_cap_seconds=s.outbox_backoff_cap_seconds,

@@ -232,13 +232,24 @@ def _owe_alert(session: Session, *, rule, timers, last, deadline, subject, actio
                    created_at=now, data=data)
 
 
-FIRING = {"alert": _owe_alert}
-"""What a due timer does, by the rule's `fire`: a new kind of effect is an entry here."""
+def _dispatch_forms(session: Session, *, evaluation, **facts):
+    return evaluation.dispatch(session, **facts)
+
+
+def _collect_forms(session: Session, *, evaluation, **facts):
+    return evaluation.collect(session, **facts)
+
+
+FIRING = {"alert": _owe_alert, "dispatch_forms": _dispatch_forms, "collect_forms": _collect_forms}
+"""What a due timer does, by the rule's `fire`: a new kind of effect is an entry here. Those other
+than `alert` act through the engine's parts (`evaluation`: mieux.evaluation.Evaluation) and may
+return the events of transitions the engine fired, for after the commit."""
 
 
 def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit: int = 1_000,
-             deadline_ids: list[int] | None = None) -> Fired:
-    """Fire every timer that is due (optionally only those of some deadlines); see the module doc."""
+             deadline_ids: list[int] | None = None, evaluation=None, events: list | None = None) -> Fired:
+    """Fire every timer that is due (optionally only those of some deadlines); see the module doc.
+    The events of transitions the engine fired (a collection closed) are added to `events`."""
     now = clock.now()
     directory = Directory(facility)
     query = (select(Timer, Deadline, Action).join(Deadline, Timer.deadline_id == Deadline.id)
@@ -274,9 +285,16 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
             last.status, last.fired_at = "fired", now
             if last.point != "reminder" and deadline.overdue_since is None:
                 deadline.overdue_since = now
-            FIRING[rule.fire](session, rule=rule, timers=timers, last=last, deadline=deadline, subject=subject, action=action,
-                              event_key=kind.key(session, subject), name=kind.title(session, subject),
-                              directory=directory, related=people_of(session, kind.name, subject), now=now)
+            if rule.fire != "alert" and evaluation is None:
+                raise RuntimeError(f"the deadline rule {rule.kind} fires {rule.fire}, and this sweep was given "
+                                   "no evaluation to do it with")
+            done = FIRING[rule.fire](session, rule=rule, timers=timers, last=last, deadline=deadline, subject=subject,
+                                     action=action, event_key=kind.key(session, subject),
+                                     name=kind.title(session, subject), directory=directory,
+                                     related=people_of(session, kind.name, subject), now=now,
+                                     **({} if rule.fire == "alert" else {"evaluation": evaluation}))
+            if done and events is not None:
+                events += done
             fired += 1
             coalesced += len(earlier)
     return Fired(fired, coalesced, cancelled)

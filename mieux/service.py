@@ -27,9 +27,10 @@ from domain.events import Recorded
 from domain.model import Role
 from domain.schemas import ActionChanges, RequestIn
 from domain.assignments import AssignmentIn
-from mieux.subjects import (ACTIONS, ACTIVITIES, ASSIGNMENTS, Kind, action_of, action_officer, activities_of,
-                            find_action, find_activity, kind)
+from mieux.subjects import (ACTIONS, ACTIVITIES, ASSIGNMENTS, COLLECTIONS, KINDS, Kind, action_of, action_officer,
+                            activities_of, find_action, find_activity, kind)
 from states.action import REGISTRARS, REQUEST
+from states.collection import ENGINE
 from states.activity import ADDERS, PLANNED
 from states.assignment import GONE, OPEN_ACTIVITY, PROPOSED, PROPOSERS
 from store import rows
@@ -231,19 +232,56 @@ class ActionService:
 
         def move(session: Session, row, events: list) -> Recorded:
             roles = self.roles(actor, action_of(session, row), subject.machine)
-            source, name = row.state, self._label(subject, session, row)
-            subject.machine.applicable(source, trigger, label=name, roles=roles)  # before any data is applied
-            now = self.clock.now()
-            self._apply(subject, session, row, payload, actor, now, events, via)
-            view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=self.today())
-            dest = subject.machine.fire(view, trigger, label=name, roles=roles)
-            subject.machine.check_edit(payload, label=name, roles=roles)  # after the trigger's own roles
-            subject.machine.bookkeeping(row, source, dest, now)
-            row.updated_at = now
-            data = payload if to is None else {**payload, "to": to}
-            return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data, via=via)
+            return self._move(subject, session, row, trigger, actor=actor, roles=roles, reason=reason, payload=payload,
+                              to=to, via=via, events=events)
 
         return self._change(subject, key, expected_version, move)
+
+    def _move(self, subject: Kind, session: Session, row, trigger: str, *, actor: str, roles: set[str],
+              reason: str | None, payload: dict, to: str | None, via: str | None, events: list,
+              **view_extra) -> Recorded:
+        """Check, apply and fire `trigger` on a loaded row: the state moves in memory only; the
+        caller records and saves it."""
+        source, name = row.state, self._label(subject, session, row)
+        subject.machine.applicable(source, trigger, label=name, roles=roles)  # before any data is applied
+        now = self.clock.now()
+        self._apply(subject, session, row, payload, actor, now, events, via)
+        view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=self.today(),
+                            **view_extra)
+        dest = subject.machine.fire(view, trigger, label=name, roles=roles)
+        subject.machine.check_edit(payload, label=name, roles=roles)  # after the trigger's own roles
+        subject.machine.bookkeeping(row, source, dest, now)
+        row.updated_at = now
+        data = payload if to is None else {**payload, "to": to}
+        return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data, via=via)
+
+    def fire_as_engine(self, session: Session, kind_name: str, row, trigger: str, *, reason: str | None = None,
+                       via: str = "clock") -> list[Recorded]:
+        """Fire `trigger` on a loaded subject as the engine itself (the clock closing an evaluation
+        collection), in the caller's transaction, with what it owes and its follow-ons; returns the
+        events, for `notify` after the commit. No door reaches this: a person never acts as the engine."""
+        subject = kind(kind_name)
+        before = rows.snapshot(row)
+        rows.remember(session, row)
+        events: list[Recorded] = []
+        event = self._move(subject, session, row, trigger, actor=ENGINE, roles={ENGINE}, reason=reason, payload={},
+                           to=None, via=via, events=events, **({"by_engine": True} if subject is COLLECTIONS else {}))
+        events += [event, *self.record(session, row, event)]
+        rows.save(session, row, before)
+        return events + self._follow_ons(session, subject, row, event)
+
+    def _follow_ons(self, session: Session, subject: Kind, row, event: Recorded) -> list[Recorded]:
+        """What the machine makes the engine fire on the subject's parent after `event` (a closed
+        collection evaluates its activity), when the parent is where that trigger applies."""
+        follow = subject.machine.follow_ons.get(event.trigger)
+        if follow is None or not event.moved:
+            return []
+        parent_kind, trigger = follow
+        parent = subject.parents[parent_kind](session, row)
+        if not KINDS[parent_kind].machine.rules_from(parent.state, trigger):
+            return []
+        return self.fire_as_engine(session, parent_kind, parent, trigger, reason=f"{event.key}: {event.trigger}",
+                                   via=event.via)
 
     def edit(self, kind_name: str, key: str, changes, *, actor: str, reason: str | None = None,
              expected_version: int | None = None, via: str | None = None):
@@ -361,6 +399,7 @@ class ActionService:
                         raise InvalidInput(f"{self._label(subject, session, row)}: {problem}")
                     events += self.record(session, row, event)
                     rows.save(session, row, before)
+                    events += self._follow_ons(session, subject, row, event)
                 break
             except StaleDataError:
                 if expected_version is not None or attempt == self.RETRIES:

@@ -20,14 +20,19 @@ from domain.activities import ActivityChanges
 from domain.assignments import AssignmentChanges
 from domain.logistics import ItemChanges
 from domain.errors import InvalidInput, NotFound
-from domain.schemas import ActionChanges
+from domain.schemas import ActionChanges, Changes
 from states.action import ACTION
 from states.activity import ACTIVITY, CANCELLED as ACTIVITY_CANCELLED
 from states.assignment import ASSIGNMENT, GONE as ASSIGNMENT_GONE, LIVE as ASSIGNMENT_LIVE
 from states.checklist import CHECKLIST_ITEM, OPEN as ITEM_OPEN
+from states.collection import EVALUATION_COLLECTION
 from states.machine import StateMachine
 from store import rows
-from store.tables import Action, Activity, Assignment, ChecklistItem, Expert
+from store.tables import Action, Activity, Assignment, ChecklistItem, EvaluationCollection, Expert, FormLink
+
+
+class NoChanges(Changes):
+    """A subject with no field a person edits (an evaluation collection)."""
 
 
 class View:
@@ -144,8 +149,17 @@ def activities_of(session: Session, action_id: int) -> list[Activity]:
 
 
 def action_view(session: Session, action: Action, *, reason=None, to=None, changed=frozenset(), today=None) -> View:
-    return View(action, lazy={"activities": lambda: activities_of(session, action.id)}, reason=reason, to=to,
-                changed=changed, today=today)
+    return View(action, lazy={"activities": lambda: activities_of(session, action.id),
+                              "collecting": lambda: collecting(session, action.id)},
+                reason=reason, to=to, changed=changed, today=today)
+
+
+def collecting(session: Session, action_id: int) -> list[str]:
+    """The activities of an Action whose evaluation forms are still coming in (`3 Workshop`)."""
+    c, a = EvaluationCollection.__table__, Activity.__table__
+    return [f"{number} {title}" for number, title in session.execute(
+        select(a.c.number, a.c.title).join_from(c, a, c.c.activity_id == a.c.id)
+        .where(c.c.action_id == action_id, c.c.state == "open").order_by(a.c.number))]
 
 
 ACTIONS = Kind(ACTION, Action, ActionChanges, find_action, key=lambda _s, a: a.reference, view=action_view,
@@ -183,7 +197,9 @@ def activity_view(session: Session, activity: Activity, *, reason=None, to=None,
                   today: date | None = None) -> View:
     action = action_of(session, activity)
     return View(activity, lazy={"assignments": lambda: assignment_summaries(session, activity),
-                                "open_items": lambda: open_items(session, activity)}, reason=reason,
+                                "open_items": lambda: open_items(session, activity),
+                                "collection_state": lambda: getattr(collection_of(session, activity), "state", None)},
+                reason=reason,
                 to=to, changed=changed, today=today, action_state=action.state, action=action)
 
 
@@ -317,7 +333,61 @@ CHECKLIST_ITEMS = Kind(CHECKLIST_ITEM, ChecklistItem, ItemChanges, find_item, ke
                        people={"owner": lambda _session, row: [row.owner]},
                        live=lambda session, row: activity_of(session, row).state != ACTIVITY_CANCELLED)
 
-KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIST_ITEMS)}
+# -- Evaluation collections --------------------------------------------------------------------
+COLLECTION_KEY = re.compile(r"^(\d{4}-\d{2,4}/\d{1,4})/[Cc]$")
+_collection = EvaluationCollection.__table__
+_COLLECTION_COLUMNS = [c.key for c in _collection.columns]
+_COLLECTION = rows.Prepared(select(_collection).where(_collection.c.activity_id == bindparam("activity_id")))
+_COLLECTION_FOR_UPDATE = rows.Prepared(select(_collection).where(_collection.c.activity_id == bindparam("activity_id"))
+                                       .with_for_update())
+
+
+def collection_of(session: Session, activity: Activity, *, for_update: bool = False) -> EvaluationCollection | None:
+    """An activity's evaluation collection, None before it is delivered."""
+    values = (_COLLECTION_FOR_UPDATE if for_update else _COLLECTION).tuples(session, {"activity_id": activity.id})
+    return rows.loaded(EvaluationCollection, dict(zip(_COLLECTION_COLUMNS, values[0]))) if values else None
+
+
+def find_collection(session: Session, key: str, *, for_update: bool = False) -> EvaluationCollection:
+    """An activity's evaluation collection by its key, `2026-07/3/C`."""
+    found = COLLECTION_KEY.match(key.strip())
+    if not found:
+        raise InvalidInput(f"{key!r} is not an evaluation collection: name it by its activity and C, like 2026-07/3/C")
+    activity = find_activity(session, found.group(1))
+    rows.remember(session, activity)
+    rows.remember(session, action_of(session, activity))
+    collection = collection_of(session, activity, for_update=for_update)
+    if collection is None:
+        raise NotFound(f"{found.group(1)} has no evaluation collection: it opens when the activity is delivered "
+                       f"(the activity is {activity.state})")
+    return collection
+
+
+def collection_view(session: Session, collection: EvaluationCollection, *, reason=None, to=None, changed=frozenset(),
+                    today: date | None = None, by_engine: bool = False) -> View:
+    return View(collection, reason=reason, to=to, changed=changed, today=today, by_engine=by_engine,
+                activity=activity_of(session, collection))
+
+
+COLLECTIONS = Kind(EVALUATION_COLLECTION, EvaluationCollection, NoChanges, find_collection,
+                   key=lambda session, c: f"{activity_key(session, activity_of(session, c))}/C",
+                   view=collection_view, title=lambda session, c: f"Evaluation of {activity_of(session, c).title}",
+                   parents={"activity": activity_of, "action": action_of},
+                   people={"respondents": lambda session, c: respondents(session, c),
+                           "non_respondents": lambda session, c: respondents(session, c, unanswered=True)})
+
+_LINKS_OF = rows.Prepared(select(FormLink.__table__.c.recipient, FormLink.__table__.c.answered_at)
+                          .where(FormLink.__table__.c.collection_id == bindparam("collection_id"))
+                          .order_by(FormLink.__table__.c.id))
+
+
+def respondents(session: Session, collection: EvaluationCollection, *, unanswered: bool = False) -> list[str]:
+    """Who the collection's forms went to (P12, E17), or only those who have not answered."""
+    return [recipient for recipient, answered_at in _LINKS_OF.tuples(session, {"collection_id": collection.id})
+            if not (unanswered and answered_at)]
+
+
+KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIST_ITEMS, COLLECTIONS)}
 """Every kind of subject, by name."""
 
 

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from config.facility import Facility
 from domain.model import Role
 
-EXTERNAL = frozenset({"expert"})
-"""Roles of people outside the team (experts): their messages carry no link into the Prefect UI,
+EXTERNAL = frozenset({"expert", "participant"})
+"""Roles of people outside the team (experts, participants): their messages carry no link into the Prefect UI,
 which they cannot open, and their next steps are written for them."""
 
 NOBODY = "role:"

@@ -78,10 +78,14 @@ class Outbox:
     """Routes and sends alerts; any number of these may run at once over one store."""
 
     def __init__(self, *, engine, facility: Facility, channels: Channels, clock: Clock, directory: Directory | None = None,
-                 policy: OutboxPolicy = OutboxPolicy(), ui_url: str | None = None, after_send=None):
+                 policy: OutboxPolicy = OutboxPolicy(), ui_url: str | None = None, after_send=None,
+                 links=None):
         self.engine, self.facility, self.channels, self.clock = engine, facility, channels, clock
         self.directory = directory or Directory(facility)
         self.policy, self.ui_url = policy, ui_url
+        self.links = links
+        """Makes a form link's address from the nonce an alert carries (notifications.links.FormLinks):
+        the token exists only in the message being sent, never in the store."""
         self.after_send = after_send  # a hook for tests of the crash window; None in production
         self.me = uuid.uuid4().hex[:12]
 
@@ -225,7 +229,10 @@ class Outbox:
         """The message for one delivery (or a digest), in the reader's time zone, with the next step
         of their role (the admin channel reads the default one)."""
         def one(alert: Alert) -> Message:
-            return render(alert.kind, alert.data, zone=person.zone if person else self.facility.zone,
+            data = alert.data
+            if "link_nonce" in data and self.links is not None:
+                data = {**data, "form_url": self.links.url(data["link_nonce"])}
+            return render(alert.kind, data, zone=person.zone if person else self.facility.zone,
                           roles=person.roles if person else (), facility=self.facility.name,
                           ui_url=None if person and EXTERNAL & person.roles else self.ui_url,
                           tolerant=True)  # an alert written before its kind carried a fact still goes

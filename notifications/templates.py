@@ -205,6 +205,37 @@ KINDS: dict[str, dict[str, str]] = {
         "next": "Tell the expert, and pick another one if the activity needs it "
                 "(mieux expert match {{ reference.rpartition('/')[0] }}).",
     },
+    "form.invitation": {
+        "subject": "{{ form_title }}: {{ name }}",
+        "summary": "{{ form_intro }} ({{ name }}, {{ of_action }})",
+        "next": "Answer the form through your own link below{% if closes_on %} by {{ closes_on|day }}{% endif %}: "
+                "it takes a few minutes, and your answers are not linked to your name.",
+    },
+    "form.reminder": {
+        "subject": "Reminder - {{ form_title }}: {{ name }}",
+        "summary": "We have not received your answers yet. {{ form_intro }} ({{ name }}, {{ of_action }})",
+        "next": "Answer the form through your own link below{% if closes_on %} by {{ closes_on|day }}{% endif %}.",
+    },
+    "form.low_score": {
+        "subject": "Low evaluation score ({{ score }}) for {{ action }}",
+        "summary": "A {{ role }} of {{ action }} ({{ of_action }}) gave it an average of {{ score }} out of 5. "
+                   "Their answers: {% for question, answer in answers %}{{ question }}: {{ answer }}"
+                   "{% if not loop.last %}; {% endif %}{% endfor %}.",
+        "next": "Look into what went wrong with the team and the partner while it is fresh.",
+    },
+    "evaluation.closed": {
+        "subject": "Evaluation closed: {{ action }} ({{ answered }} of {{ invited }} answered)",
+        "summary": "The evaluation forms of {{ action }} ({{ of_action }}) are closed: {{ answered }} of "
+                   "{{ invited }} people answered.",
+        "next": "Read the summary with mieux evaluation {{ reference.split('/')[0] }}.",
+    },
+    "evaluation.nobody": {
+        "subject": "No one to send the evaluation forms of {{ action }} to",
+        "summary": "The evaluation forms of {{ action }} ({{ of_action }}) were due to go out, and the activity has "
+                   "no registered participants and no deployed experts.",
+        "next": "Register its participants (mieux participants import {{ reference }} FILE.csv): each gets "
+                "their form at once.",
+    },
     "invitation_answer.reminder": {
         "subject": "Reminder: your answer to the invitation, by {{ due }}",
         "summary": "We have not yet had your answer to the invitation to {{ action }} ({{ of_action }}). "
@@ -276,7 +307,9 @@ KINDS: dict[str, dict[str, str]] = {
 TEXT = """{{ summary }}
 
 Next step: {{ next }}
-{% if link %}
+{% if form_url %}
+Your form: {{ form_url }}
+{% endif %}{% if link %}
 The Action in Prefect: {{ link }}
 {% endif %}
 -- {{ facility }} workflow engine"""
@@ -285,6 +318,7 @@ The Action in Prefect: {{ link }}
 HTML = """<html><body>
 <p>{{ summary }}</p>
 <p><strong>Next step:</strong> {{ next }}</p>
+{% if form_url %}<p>Your form: <a href="{{ form_url }}">{{ form_url }}</a></p>{% endif %}
 {% if link %}<p>The Action in Prefect: <a href="{{ link }}">{{ link }}</a></p>{% endif %}
 <p style="color:#666">{{ facility }} workflow engine</p>
 </body></html>"""
@@ -462,7 +496,7 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "
         link = f"{ui_url.rstrip('/')}/artifacts/key/{page_key(str(data['reference']).split('/')[0])}"
     elif ui_url:
         link = ui_url.rstrip("/")
-    context = {**words, "link": link, "facility": facility}
+    context = {**words, "link": link, "facility": facility, "form_url": data.get("form_url")}
     return Message(subject=f"[{facility}] {words['subject']}", text=_template("text", TEXT).render(context),
                    html=_template("html", HTML).render(context), title=words["subject"], summary=words["summary"],
                    next=words["next"], link=link)

@@ -82,6 +82,14 @@ def monitoring_done(a):
     return None if a.monitoring_completed_on else "monitoring is not recorded as done (--monitoring-done DATE)"
 
 
+def evaluations_closed(a):
+    """Closure waits until every delivered activity's evaluation forms have stopped coming in."""
+    collecting = a.collecting
+    if collecting:
+        return f"evaluation forms are still being collected for {', '.join(collecting)}"
+    return None
+
+
 def final_report_recorded(a):
     return None if a.final_report else "no final report is recorded (--final-report)"
 
@@ -142,7 +150,7 @@ RULES = [
     rule("approve", APPROVAL, IMPLEMENTATION, roles=PSG, guards=[decision_date_given]),
     rule("reject", APPROVAL, REJECTED, roles=PSG, guards=[reason_given, decision_date_given]),
     rule("finish_implementation", IMPLEMENTATION, MONITORING, roles=TEAM, guards=[activities_concluded]),
-    rule("start_closure", MONITORING, CLOSURE, roles=TEAM, guards=[monitoring_done]),
+    rule("start_closure", MONITORING, CLOSURE, roles=TEAM, guards=[monitoring_done, evaluations_closed]),
     rule("close", CLOSURE, CLOSED, roles=TEAM, guards=[final_report_recorded, lessons_recorded]),
     rule("withdraw", [*WORKING, ON_HOLD], WITHDRAWN, roles=TEAM, guards=[reason_given]),
     rule("suspend", WORKING, ON_HOLD, roles=TEAM, guards=[reason_given]),

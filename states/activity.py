@@ -4,8 +4,9 @@ Read top to bottom: the states, the guards, the table of transitions with the ro
 fire each one, what a transition records and what it owes people. The subject a guard sees is
 the activity with the trigger's data applied, plus `reason`, `changed` (the fields that data
 set), `action_state` (where its Action stands), `today` (the team's date) and `assignments`, its
-experts (each with `expert`, `name`, `state`), and `open_items`, what its logistics checklist still
-lacks (each with `item`, L4, and `label`).
+experts (each with `expert`, `name`, `state`), `open_items`, what its logistics checklist still
+lacks (each with `item`, L4, and `label`), and `collection_state`, where its evaluation
+collection stands (None before it is delivered).
 
 `action_officer` is a role relative to the subject: the project officer of the activity's own
 Action. Any project officer may not run another officer's missions.
@@ -63,11 +64,21 @@ def checklist_settled(a):
     return f"its logistics checklist has open items: {'; '.join(left)}" if left else None
 
 
+def collection_closed(a):
+    """Its evaluation forms have stopped coming in (an activity delivered before forms existed has none)."""
+    if a.collection_state in (None, "closed"):
+        return None
+    return "its evaluation forms are still being collected: the engine closes the collection on its deadline " \
+           "(or close it earlier: mieux evaluation close)"
+
+
 def new_dates_given(a):
     return None if {"start", "end"} & a.changed else "give the new dates (--start, --end)"
 
 
 # -- who may fire ------------------------------------------------------------------------------
+ENGINE = "engine"
+"""The engine itself: closing an activity's evaluation collection evaluates the activity."""
 RUNNERS = ["action_officer", "junior_project_officer", "programme_manager"]
 LOGISTICS = [*RUNNERS, "logistics_assistant"]
 MANAGERS = ["action_officer", "programme_manager"]
@@ -78,7 +89,7 @@ RULES = [
     rule("get_ready", PREPARING, READY, roles=LOGISTICS, guards=[dates_fixed, place_fixed, experts_contracted,
                                                                   checklist_settled]),
     rule("deliver", READY, DELIVERED, roles=RUNNERS, guards=[has_started]),
-    rule("evaluate", DELIVERED, EVALUATED, roles=RUNNERS),
+    rule("evaluate", DELIVERED, EVALUATED, roles=[ENGINE, *RUNNERS], guards=[collection_closed]),
     rule("postpone", UNDER_WAY, PLANNED, roles=MANAGERS, guards=[reason_given, new_dates_given]),
     rule("cancel", UNDER_WAY, CANCELLED, roles=MANAGERS, guards=[reason_given]),
 ]

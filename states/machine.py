@@ -91,8 +91,11 @@ class StateMachine:
     def __init__(self, noun: str, states: list[str], rules: list[Rule], *, terminal: Iterable[str],
                  owned: Iterable[str] = ("state",), editors: dict[str, Iterable[str]] | None = None,
                  kind: str | None = None, creation: str = "add", bookkeeping: Callable = _no_bookkeeping,
-                 alerts: dict[str, Owes] | None = None):
+                 alerts: dict[str, Owes] | None = None, follow_ons: dict[str, tuple[str, str]] | None = None):
         self.noun = noun
+        self.follow_ons = dict(follow_ons or {})
+        """trigger -> (kind, trigger) the engine fires on the subject's parent of that kind in the same
+        transaction, when the parent is where that trigger applies (a closed collection evaluates its activity)."""
         self.kind = kind or noun.lower().replace(" ", "_")
         self.creation = creation
         self.bookkeeping = bookkeeping

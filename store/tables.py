@@ -17,6 +17,7 @@ _activity_version = Column("version", Integer, nullable=False)
 _expert_version = Column("version", Integer, nullable=False)
 _assignment_version = Column("version", Integer, nullable=False)
 _item_version = Column("version", Integer, nullable=False)
+_collection_version = Column("version", Integer, nullable=False)
 
 
 class Action(SQLModel, table=True):
@@ -337,3 +338,76 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str
+
+
+class Participant(SQLModel, table=True):
+    """Someone who took part in an activity, registered so that its evaluation form reaches them.
+    People name one by `P` and the row id; the answers they give are never linked to them."""
+
+    __table_args__ = (UniqueConstraint("activity_id", "email"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True)
+    name: str
+    email: str
+    sex: str
+    institution: str | None = None
+    created_at: datetime
+
+
+class EvaluationCollection(SQLModel, table=True):
+    """The collection of an activity's evaluation forms (its participants' and experts'): a subject
+    open while answers come in, closed on its deadline. People name it `2026-07/3/C`."""
+
+    __tablename__ = "evaluation_collection"
+    __table_args__ = (UniqueConstraint("activity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id")
+    state: str = Field(index=True)
+    state_since: datetime
+    dispatched_at: datetime | None = None
+    reminders_sent: int = 0
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_collection_version)
+
+    __mapper_args__ = {"version_id_col": _collection_version}
+
+
+class FormLink(SQLModel, table=True):
+    """One recipient's link to a collection's form. The token in the link is derived from `nonce`
+    with the installation's link secret and kept here only as its SHA-256; `answered_at` is all
+    that says the recipient answered (the answer itself does not name them)."""
+
+    __tablename__ = "form_link"
+    __table_args__ = (UniqueConstraint("collection_id", "recipient"),)
+    id: int | None = Field(default=None, primary_key=True)
+    collection_id: int = Field(foreign_key="evaluation_collection.id", index=True)
+    form: str
+    role: str
+    recipient: str
+    language: str
+    nonce: str
+    token_hash: str = Field(unique=True)
+    created_at: datetime
+    reminders: int = 0
+    answered_at: datetime | None = None
+
+
+class FormAnswer(SQLModel, table=True):
+    """One form as submitted: the answers, with the activity and the respondent's role, and after
+    how many reminders it came; nothing that says who answered."""
+
+    __tablename__ = "form_answer"
+    id: int | None = Field(default=None, primary_key=True)
+    collection_id: int = Field(foreign_key="evaluation_collection.id", index=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    activity_id: int = Field(foreign_key="activity.id")
+    form: str
+    role: str
+    language: str
+    answers: dict = Field(sa_column=Column(JSON, nullable=False))
+    score: float | None = None
+    after_reminders: int = 0
+    submitted_on: date

@@ -7,11 +7,10 @@ from mieux.render import as_json
 
 def sweep_command(ctx: typer.Context, json_: Json = False) -> None:
     """Fire every deadline notice that is due, note experts' consents to renew, then route and send the alerts owed, once."""
-    from mieux.deadlines import fire_all_due
     from mieux.experts import owe_consent_reminders
 
     app = runtime(ctx).app
-    fired = fire_all_due(app.engine, policy=app.policy, facility=app.facility, clock=app.clock)
+    fired = app.fire_all_due()
     consents = owe_consent_reminders(app.engine, facility=app.facility, clock=app.clock,
                                      months=app.settings.consent_months)
     sent = app.outbox.dispatch()

@@ -48,7 +48,8 @@ def api(port: int, path: str, body: dict | None = None):
 def initialised_engine(data: Path, port: int, **settings: str) -> dict:
     """The environment of an engine with its own data directory and Prefect port, after `mieux init`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIEUX_", "PREFECT_"))} | {
-        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), "MIEUX_FEED_PORT": str(free_port()), **settings}
+        "MIEUX_DATA_DIR": str(data), "MIEUX_PREFECT_PORT": str(port), "MIEUX_FEED_PORT": str(free_port()),
+        "MIEUX_WEB_PORT": str(free_port()), **settings}
     subprocess.run([MIEUX, "init"], env=env, check=True, capture_output=True)
     return env
 

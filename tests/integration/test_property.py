@@ -174,6 +174,7 @@ SUBJECTS = st.builds(
     suspended_from=st.sampled_from(WORKING) | st.none(),
     to=st.none() | st.sampled_from(ACTION.states),
     activities=st.lists(ACTIVITY_ROWS, max_size=3),
+    collecting=st.lists(st.sampled_from(["1 Workshop", "2 Training of trainers"]), max_size=1),
 )
 
 

@@ -23,7 +23,7 @@ def subject(state: str, **changes) -> SimpleNamespace:
                 received_on=date(2026, 2, 27), project_officer="ana", forwarded_to="MPF", fiche=FICHE_OK,
                 psg_comments="sharpen the objective", psg_decision_on=date(2026, 3, 20),
                 monitoring_completed_on=date(2026, 9, 1), final_report="report", lessons_learnt="lessons",
-                suspended_from="approval", to=None, activities=[activity("delivered")])
+                suspended_from="approval", to=None, activities=[activity("delivered")], collecting=[])
     return SimpleNamespace(**{**data, **changes})
 
 
@@ -45,6 +45,7 @@ BREAK = {
     "decision_date_given": {"psg_decision_on": None},
     "activities_concluded": {"activities": [activity("planned")]},
     "monitoring_done": {"monitoring_completed_on": None},
+    "evaluations_closed": {"collecting": ["3 Training of trainers"]},
     "final_report_recorded": {"final_report": None},
     "lessons_recorded": {"lessons_learnt": None},
 }

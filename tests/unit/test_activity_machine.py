@@ -15,7 +15,7 @@ def subject(state: str, **changes) -> SimpleNamespace:
     """An activity whose data satisfies every guard."""
     data = dict(state=state, reason="the partner asked", start=date(2026, 5, 4), end=date(2026, 5, 6),
                 country="GH", city="Accra", remote=False, action_state="implementation", today=TODAY,
-                changed=frozenset({"start", "end"}), assignments=[], open_items=[])
+                changed=frozenset({"start", "end"}), assignments=[], open_items=[], collection_state="closed")
     return SimpleNamespace(**{**data, **changes})
 
 
@@ -28,6 +28,7 @@ BREAK = {
     "new_dates_given": {"changed": frozenset({"city"})},
     "experts_contracted": {"assignments": [SimpleNamespace(expert="E3", name="Maria Garcia", state="accepted")]},
     "checklist_settled": {"open_items": [SimpleNamespace(item="L2", label="Visa obtained for E3")]},
+    "collection_closed": {"collection_state": "open"},
 }
 
 globals().update(machine_laws(ACTIVITY, subject, BREAK))
@@ -70,3 +71,11 @@ def test_ready_is_refused_while_its_checklist_has_open_items_and_the_refusal_lis
     with pytest.raises(GuardFailed) as refused:
         ACTIVITY.fire(subject("preparing", open_items=items), "get_ready", label="x", roles=["logistics_assistant"])
     assert refused.value.reasons == ["its logistics checklist has open items: L1 Venue booked; L4 Visa obtained for E3"]
+
+
+def test_an_activity_delivered_before_forms_existed_is_evaluated_by_hand_one_still_collecting_is_not():
+    assert ACTIVITY.fire(subject("delivered", collection_state=None), "evaluate", label="x",
+                         roles=["action_officer"]) == "evaluated"
+    with pytest.raises(GuardFailed, match="its evaluation forms are still being collected"):
+        ACTIVITY.fire(subject("delivered", collection_state="open"), "evaluate", label="x", roles=["programme_manager"])
+    assert ACTIVITY.fire(subject("delivered"), "evaluate", label="x", roles=["engine"]) == "evaluated"

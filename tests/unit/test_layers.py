@@ -1,6 +1,6 @@
 """The layers import only downward, and the domain does no I/O (every import, function-level too).
 
-    entry points     mieux.cli, flows            (people and Prefect come in here)
+    entry points     mieux.cli, mieux.web, flows (people and Prefect come in here)
     application      mieux                       (the service, deadlines, bootstrap ...)
     adapters         notifications, store        (apprise, the database)
     configuration    config
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = [["mieux.cli", "flows"], ["mieux"], ["notifications", "store"], ["config"], ["states"], ["domain"]]
+LAYERS = [["mieux.cli", "mieux.web", "flows"], ["mieux"], ["notifications", "store"], ["config"], ["states"], ["domain"]]
 PRODUCT = sorted({name.split(".")[0] for layer in LAYERS for name in layer})
 IO_LIBRARIES = {"sqlalchemy", "sqlmodel", "prefect", "apprise", "yaml", "alembic", "psycopg", "typer"}
 

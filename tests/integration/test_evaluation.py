@@ -3,6 +3,7 @@ activity is delivered, the forms go out the next day (one link each, in the acti
 answers come in through the links once each, reminders reach only those who have not answered,
 and on its deadline the collection closes, evaluating the activity and letting the Action close."""
 import re
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -173,3 +174,35 @@ def test_a_participants_file_with_bad_rows_registers_nobody_and_lists_every_row(
     assert "line 3, column email" in text and "line 4, column name" in text and "line 4, column sex" in text
     assert "line 5, column email: AMA@x.example is also on line 2" in text
     assert app.evaluation.participants(key) == []
+
+
+def _submit_at(url: str, data_dir: str, token: str, start_at: float) -> str:
+    """In a process of its own: an engine on the store, then the same submission as the others, at once."""
+    import time
+
+    settings = Settings(data_dir=Path(data_dir), database_url=url, facility_file=DEFAULT_FACILITY, link_secret="k" * 40)
+    app = bootstrap(settings)
+    _ = app.evaluation
+    time.sleep(max(0.0, start_at - time.time()))
+    try:
+        return app.evaluation.submit(token, GOOD).outcome
+    finally:
+        app.engine.dispose()
+
+
+def test_one_link_submitted_from_eight_processes_at_once_stores_one_answer(app, database_url, tmp_path, clock):
+    import multiprocessing
+    import time
+
+    key = delivered_activity(app)
+    register(app, tmp_path, key, people=1)
+    clock.advance(days=1)
+    app.fire_all_due()
+    with reading(app.engine) as session:
+        token = app.links.token(session.exec(select(FormLink)).one().nonce)
+    start_at = time.time() + 8  # every process ready (imports, engine) before any submits
+    with multiprocessing.get_context("spawn").Pool(8) as pool:
+        outcomes = pool.starmap(_submit_at, [(database_url, str(tmp_path / "data"), token, start_at)] * 8)
+    assert sorted(outcomes) == ["stored"] + ["unavailable"] * 7
+    with reading(app.engine) as session:
+        assert len(session.exec(select(FormAnswer)).all()) == 1

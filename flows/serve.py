@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -115,6 +116,8 @@ def wait_until(ready: Callable[[], bool], *, timeout: float, echo: Echo, waiting
     start = time.monotonic()
     told = start
     while not ready():
+        if _TERMINATED.is_set():
+            raise KeyboardInterrupt  # SIGTERM came where raising at once was not safe
         now = time.monotonic()
         if now - start > timeout:
             return False
@@ -183,10 +186,20 @@ def serve_engine(settings: Settings, *, echo: Echo) -> None:
     echo("stopped")
 
 
-def _interrupt(_signum, _frame) -> None:
+_TERMINATED = threading.Event()
+"""SIGTERM came while starting. The KeyboardInterrupt it raises may land where Python ignores
+exceptions (a finaliser, logging's lock): start-up then checks this before it serves."""
+
+
+def _interrupt(_signum, frame) -> None:
     """SIGTERM takes Ctrl-C's way out: every context manager on the way (the Prefect server, the
-    engine's lock) closes behind it."""
-    raise KeyboardInterrupt
+    engine's lock) closes behind it. Not inside logging or threading, where an exception leaves a
+    lock held and the next log line hangs the process: there the flag is left for the start-up's
+    own checks (its waits, and before it serves)."""
+    _TERMINATED.set()
+    where = frame.f_code.co_filename if frame else ""
+    if not where.endswith(("logging/__init__.py", "threading.py")):
+        raise KeyboardInterrupt
 
 
 def _serve(settings: Settings, echo: Echo) -> None:
@@ -285,6 +298,8 @@ def run_deployments(served: list) -> None:
     async def main() -> None:
         stop.task = asyncio.current_task()
         signal.signal(signal.SIGTERM, stop)  # until the runner installs its own, the same
+        if _TERMINATED.is_set():  # told to stop while starting, and the interrupt was swallowed
+            return
         await runner.start()
 
     try:

@@ -243,38 +243,36 @@ def _serve(settings: Settings, echo: Echo) -> None:
 def start_feeds(app, settings: Settings, echo: Echo):
     """People's calendar feeds, unless switched off (MIEUX_FEED_PORT=0) or their port is taken: the
     engine keeps the clock without them, and says so."""
-    if not settings.feed_port:
-        return None
     from flows.feed import FeedServer
 
-    try:
-        feeds = FeedServer(app, settings.feed_host, settings.feed_port)
-    except OSError as error:
-        echo(f"warning: calendar feeds are off: cannot listen on {settings.feed_host}:{settings.feed_port} "
-             f"({error.strerror or error}); set MIEUX_FEED_PORT to a free port")
-        return None
-    feeds.start()
-    echo(f"calendar feeds: {settings.feed_url or f'http://{settings.feed_host}:{feeds.port}'}/calendar/TOKEN.ics "
-         "(mieux calendar token PERSON)")
-    return feeds
+    return _start_server(FeedServer, app, echo, what="calendar feeds", setting="FEED", host=settings.feed_host,
+                         port=settings.feed_port, url=settings.feed_url,
+                         shown="/calendar/TOKEN.ics (mieux calendar token PERSON)")
 
 
 def start_web(app, settings: Settings, echo: Echo):
     """The evaluation forms' web pages, unless switched off (MIEUX_WEB_PORT=0) or their port is taken:
     forms already sent cannot be answered until they are back, and the engine says so."""
-    if not settings.web_port:
-        return None
     from mieux.web.server import WebServer
 
-    try:
-        web = WebServer(app, settings.web_host, settings.web_port)
-    except OSError as error:
-        echo(f"warning: evaluation forms are off: cannot listen on {settings.web_host}:{settings.web_port} "
-             f"({error.strerror or error}); set MIEUX_WEB_PORT to a free port")
+    return _start_server(WebServer, app, echo, what="evaluation forms", setting="WEB", host=settings.web_host,
+                         port=settings.web_port, url=settings.web_url, shown="/f/TOKEN")
+
+
+def _start_server(server_class, app, echo: Echo, *, what: str, setting: str, host: str, port: int, url: str | None,
+                  shown: str):
+    """A server thread of the engine on `host:port` (port 0 in the settings: none), or a warning."""
+    if not port:
         return None
-    web.start()
-    echo(f"evaluation forms: {settings.web_url or f'http://{settings.web_host}:{web.port}'}/f/TOKEN")
-    return web
+    try:
+        server = server_class(app, host, port)
+    except OSError as error:
+        echo(f"warning: {what} are off: cannot listen on {host}:{port} ({error.strerror or error}); "
+             f"set MIEUX_{setting}_PORT to a free port")
+        return None
+    server.start()
+    echo(f"{what}: {url or f'http://{host}:{server.port}'}{shown}")
+    return server
 
 
 def run_deployments(served: list) -> None:

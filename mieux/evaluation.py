@@ -20,12 +20,13 @@ from domain.errors import ImportRejected, InvalidInput, NotPermitted
 from domain.forms import Form, Forms, check_answers, score
 from domain.participants import read_participants
 from mieux.subjects import COLLECTIONS, action_of, collection_of, find_activity
+from notifications.directory import Directory
 from notifications.links import SHAPE, FormLinks, digest, new_nonce
 from states.activity import DELIVERED
 from states.collection import OPEN
 from store import rows
 from store.db import reading, transaction
-from store.tables import Activity, Assignment, EvaluationCollection, FormAnswer, FormLink, Participant
+from store.tables import Activity, Assignment, Deadline, EvaluationCollection, FormAnswer, FormLink, Participant
 
 RESPONDING = ("deployed", "completed")
 """The assignments whose experts answer the expert form: those who went."""
@@ -58,8 +59,9 @@ UNAVAILABLE = Submitted("unavailable")
 class Evaluation:
     """The evaluation's parts: the forms, the links, and the service the clock closes collections through."""
 
-    def __init__(self, *, engine, forms: Forms, links: FormLinks, service, calendar=None):
-        self.engine, self.forms, self.links, self.service, self.calendar = engine, forms, links, service, calendar
+    def __init__(self, *, engine, forms: Forms, links: FormLinks, service):
+        self.engine, self.forms, self.links, self.service = engine, forms, links, service
+        self.directory = Directory(service.facility)
 
     # -- the collection opens when its activity is delivered ------------------------------------
     def open_collections(self, session: Session, row, event) -> list[tuple]:
@@ -77,14 +79,13 @@ class Evaluation:
         if subject.dispatched_at is None:
             activity = session.get(Activity, subject.activity_id)
             language = self.forms.language_for(activity.languages)
-            for recipient, form, role in self._recipients(session, activity):
+            recipients = self._recipients(session, activity)
+            for recipient, form, role in recipients:
                 self._send(session, subject, activity, action, recipient, form, role, language, now)
             subject.dispatched_at = now
-            if not self._recipients(session, activity):
-                rows.add_alert(session, action_id=action.id, subject_kind=COLLECTIONS.name, subject_id=subject.id,
-                               kind="evaluation.nobody", source=f"collection:{subject.id}:nobody",
-                               recipients=[action.project_officer or "role:project_officer"], urgent=False,
-                               created_at=now, data=self._facts(session, subject, activity, action))
+            if not recipients:
+                self._owe(session, subject, action, "evaluation.nobody", f"collection:{subject.id}:nobody",
+                          self._officer(action), self._facts(session, subject, activity, action), now)
         deadline.status, deadline.stopped_at, deadline.stopped_by = "met", now, "dispatch_forms"
         session.flush()
 
@@ -98,20 +99,16 @@ class Evaluation:
                                                         FormLink.answered_at.is_(None))).all()
             for link in links:
                 link.reminders += 1
-                rows.add_alert(session, action_id=action.id, subject_kind=COLLECTIONS.name, subject_id=subject.id,
-                               kind="form.reminder", source=f"form-link:{link.id}:reminder:{last.seq}",
-                               recipients=[link.recipient], urgent=False, created_at=now,
-                               data=self._link_facts(session, subject, activity, action, link))
+                self._owe(session, subject, action, "form.reminder", f"form-link:{link.id}:reminder:{last.seq}",
+                          [link.recipient], self._link_facts(session, subject, activity, action, link), now)
             subject.reminders_sent = max(subject.reminders_sent, last.seq)
             session.flush()
             return []
         facts = {**self._facts(session, subject, activity, action), **self.figures(session, subject)}
         events = self.service.fire_as_engine(session, COLLECTIONS.name, subject, "close",
                                              reason="its deadline came")
-        rows.add_alert(session, action_id=action.id, subject_kind=COLLECTIONS.name, subject_id=subject.id,
-                       kind="evaluation.closed", source=f"collection:{subject.id}:closed",
-                       recipients=directory.resolve(rule.on_due.tell, action=action, related=related),
-                       urgent=False, created_at=now, data=facts)
+        self._owe(session, subject, action, "evaluation.closed", f"collection:{subject.id}:closed",
+                  directory.resolve(rule.on_due.tell, action=action, related=related), facts, now)
         return events
 
     def _recipients(self, session: Session, activity: Activity) -> list[tuple[str, str, str]]:
@@ -129,9 +126,18 @@ class Evaluation:
                         nonce=nonce, token_hash=self.links.token_hash(nonce), created_at=now)
         session.add(link)
         session.flush()
+        self._owe(session, collection, action, "form.invitation", f"form-link:{link.id}:invitation", [recipient],
+                  self._link_facts(session, collection, activity, action, link), now)
+
+    @staticmethod
+    def _owe(session, collection, action, kind: str, source: str, recipients: list[str], data: dict, now) -> None:
+        """An alert about a collection, owed once for its source."""
         rows.add_alert(session, action_id=action.id, subject_kind=COLLECTIONS.name, subject_id=collection.id,
-                       kind="form.invitation", source=f"form-link:{link.id}:invitation", recipients=[recipient],
-                       urgent=False, created_at=now, data=self._link_facts(session, collection, activity, action, link))
+                       kind=kind, source=source, recipients=recipients, urgent=False, created_at=now, data=data)
+
+    def _officer(self, action) -> list[str]:
+        """The Action's project officer, as the directory resolves the role."""
+        return self.directory.resolve(["project_officer"], action=action)
 
     def _facts(self, session, collection, activity, action) -> dict:
         return {"reference": f"{action.reference}/{activity.number}", "name": activity.title,
@@ -145,8 +151,6 @@ class Evaluation:
 
     @staticmethod
     def _closes_on(session, collection) -> str | None:
-        from store.tables import Deadline
-
         due = session.exec(select(Deadline.due_at).where(Deadline.subject_kind == COLLECTIONS.name,
                                                          Deadline.subject_id == collection.id,
                                                          Deadline.kind == "evaluation_closes")
@@ -232,14 +236,10 @@ class Evaluation:
                 activity = session.get(Activity, collection.activity_id)
                 action = action_of(session, activity)
                 session.flush()
-                rows.add_alert(session, action_id=action.id, subject_kind=COLLECTIONS.name,
-                               subject_id=collection.id, kind="form.low_score",
-                               source=f"form-link:{link.id}:low_score",
-                               recipients=[action.project_officer or "role:project_officer"], urgent=False,
-                               created_at=now, data={**self._facts(session, collection, activity, action),
-                                                     "form": link.form, "role": link.role,
-                                                     "score": round(average, 2),
-                                                     "answers": _shown(form, answers)})
+                self._owe(session, collection, action, "form.low_score", f"form-link:{link.id}:low_score",
+                          self._officer(action), {**self._facts(session, collection, activity, action),
+                                                  "form": link.form, "role": link.role, "score": round(average, 2),
+                                                  "answers": _shown(form, answers)}, now)
         return Submitted("stored")
 
     @staticmethod

@@ -230,10 +230,15 @@ def _of_activity(session: Session, key: str, pattern: re.Pattern, noun: str, par
     found = pattern.match(key.strip())
     if not found:
         raise InvalidInput(f"{key!r} is not {noun}: name it by its activity and {part}, like {example}")
-    activity = find_activity(session, found.group(1))
+    return _known_activity(session, found.group(1)), int(found.group(2))
+
+
+def _known_activity(session: Session, key: str) -> Activity:
+    """An activity by its key, it and its Action kept known to the unit of work."""
+    activity = find_activity(session, key)
     rows.remember(session, activity)
     rows.remember(session, action_of(session, activity))
-    return activity, int(found.group(2))
+    return activity
 
 
 def find_assignment(session: Session, key: str, *, for_update: bool = False) -> Assignment:
@@ -353,9 +358,7 @@ def find_collection(session: Session, key: str, *, for_update: bool = False) -> 
     found = COLLECTION_KEY.match(key.strip())
     if not found:
         raise InvalidInput(f"{key!r} is not an evaluation collection: name it by its activity and C, like 2026-07/3/C")
-    activity = find_activity(session, found.group(1))
-    rows.remember(session, activity)
-    rows.remember(session, action_of(session, activity))
+    activity = _known_activity(session, found.group(1))
     collection = collection_of(session, activity, for_update=for_update)
     if collection is None:
         raise NotFound(f"{found.group(1)} has no evaluation collection: it opens when the activity is delivered "

@@ -17,16 +17,9 @@ from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, mo
 from domain.activities import language_code
 from domain.errors import ImportRejected
 from domain.model import Theme
-from domain.schemas import CountryCode, Day, Strict, Text
+from domain.schemas import CountryCode, Day, Email, Strict, Text
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
-
-
-def _email(value: str) -> str:
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise ValueError(f"{value!r} is not an email address")
-    return value
 
 
 def _phone(value: str) -> str:
@@ -35,7 +28,6 @@ def _phone(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
 Phone = Annotated[str, AfterValidator(_phone)]
 PERSONAL = ("name", "email", "phone", "cv", "proposed_by")
 """What erasure anonymises; the rest may stay, aggregated, in the programme's figures."""

@@ -132,6 +132,20 @@ class Forms(Strict):
     """A form whose score is at or below this alerts the project officer."""
     scales: Scales
     forms: dict[Annotated[str, Field(pattern=KEY)], Form]
+    headlines: dict[Annotated[str, Field(pattern=KEY)], Annotated[str, Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")]] = {}
+    """The programme's headline figures: a report key -> `form.question`, whose share of positive
+    answers it reports (agreeing 4-5, an option above the scale's middle, yes)."""
+
+    @model_validator(mode="after")
+    def _headlines_name_scored_questions(self):
+        for name, where in self.headlines.items():
+            form, _, key = where.partition(".")
+            question = next((q for q in self.forms[form].questions if q.key == key), None) \
+                if form in self.forms else None
+            if question is None or question.kind == "text":
+                raise ValueError(f"headlines.{name}: {where} is not a question of the forms with answers to count "
+                                 f"(a form's name, a dot, and one of its questions that is not free text)")
+        return self
 
     @model_validator(mode="after")
     def _every_wording_in_every_language(self):

@@ -10,8 +10,8 @@ import io
 from pydantic import ValidationError
 
 from domain.errors import ImportRejected
-from domain.experts import Email, Sex
-from domain.schemas import Strict, Text
+from domain.experts import Sex
+from domain.schemas import Email, Strict, Text
 
 HEADER = ["name", "email", "sex", "institution"]
 

@@ -19,6 +19,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 narrow enough that a slip such as 0026 or 20260 is refused, and counting working days from it
 cannot overflow the calendar."""
 TEXT_MAX = 300
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_IN_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # tab and line ends allowed
 
@@ -37,6 +38,15 @@ def text_problem(value: str, *, lines: bool = False) -> str | None:
     if char in "\n\r\t":
         return f"must be a single line (a line break or tab at {at})"
     return f"contains the control character U+{ord(char):04X} (at {at})"
+
+
+def _email(value: str) -> str:
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
 
 
 def _text(value: str) -> str:
@@ -122,6 +132,7 @@ class RequestIn(Strict):
     channel: Channel
     received_on: Day
     focal_point: Text | None = None
+    focal_point_email: Email | None = None
     project_officer: Text | None = None
 
 
@@ -144,6 +155,7 @@ class ActionChanges(Changes):
     theme: Theme | None = None
     channel: Channel | None = None
     focal_point: Text | None = None
+    focal_point_email: Email | None = None
     project_officer: Text | None = None
     fiche: Fiche | None = None
     psg_decision_on: Day | None = None

@@ -16,6 +16,7 @@ from mieux.service import ActionService, Effect, Observer
 from mieux.subjects import MACHINES, checked_policy, parents_of, people_of
 from notifications.directory import Directory
 from notifications.planner import TransitionAlerts
+from states.action import CLOSED, MONITORING
 from store.db import check_schema, make_engine
 
 if TYPE_CHECKING:
@@ -42,11 +43,11 @@ class App:
 
     def _held(self, person_id: str):
         """The directory's way to people held in the store (experts, participants), loaded on first use."""
-        from mieux.evaluation import reach_participant
+        from mieux.evaluation import reach_respondent
         from mieux.experts import reach
 
-        return reach(self.engine, self.facility.zone)(person_id) or reach_participant(self.engine, self.facility.zone,
-                                                                                      person_id)
+        return reach(self.engine, self.facility.zone)(person_id) or reach_respondent(self.engine, self.facility.zone,
+                                                                                     person_id)
 
     def load_everything(self) -> None:
         """Build now what is otherwise built on first use, so a wrong policy or channels file stops
@@ -105,10 +106,12 @@ class App:
         from mieux.evaluation import Evaluation
 
         forms = load_model(self.settings.forms_file, Forms, what="the evaluation forms file", error=ConfigError)
-        return Evaluation(engine=self.engine, forms=forms, links=self.links, service=self.service)
+        waves = max((len(r.reminders) for r in self.policy.deadlines if r.fire == "collect_forms"), default=0)
+        return Evaluation(engine=self.engine, forms=forms, links=self.links, service=self.service, waves=waves)
 
     def _open_evaluations(self, session, row, event) -> list:
-        if event.subject != "activity" or event.trigger != "deliver":
+        if not (event.subject == "activity" and event.trigger == "deliver"
+                or event.subject == "action" and event.dest in (MONITORING, CLOSED)):
             return []  # nothing to open: the forms file is not even read
         return self.evaluation.open_collections(session, row, event)
 

@@ -272,13 +272,14 @@ class ActionService:
 
     def _follow_ons(self, session: Session, subject: Kind, row, event: Recorded) -> list[Recorded]:
         """What the machine makes the engine fire on the subject's parent after `event` (a closed
-        collection evaluates its activity), when the parent is where that trigger applies."""
+        collection evaluates its activity), when it has that parent (the partner's collection has no
+        activity) and the parent is where that trigger applies."""
         follow = subject.machine.follow_ons.get(event.trigger)
         if follow is None or not event.moved:
             return []
         parent_kind, trigger = follow
         parent = subject.parents[parent_kind](session, row)
-        if not KINDS[parent_kind].machine.rules_from(parent.state, trigger):
+        if parent is None or not KINDS[parent_kind].machine.rules_from(parent.state, trigger):
             return []
         return self.fire_as_engine(session, parent_kind, parent, trigger, reason=f"{event.key}: {event.trigger}",
                                    via=event.via)

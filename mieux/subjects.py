@@ -340,11 +340,20 @@ CHECKLIST_ITEMS = Kind(CHECKLIST_ITEM, ChecklistItem, ItemChanges, find_item, ke
 
 # -- Evaluation collections --------------------------------------------------------------------
 COLLECTION_KEY = re.compile(r"^(\d{4}-\d{2,4}/\d{1,4})/[Cc]$")
+ACTION_COLLECTION_KEY = re.compile(r"^(\d{4}-\d{2,4})/([PpFf])$")
+OF_ACTION = {"P": "partner", "F": "follow_up"}
+"""The collections of an Action itself (its partner authority's forms), by the letter of their key."""
+LETTER = {purpose: letter for letter, purpose in OF_ACTION.items()}
+OPENS = {"partner": "when the Action enters monitoring", "follow_up": "when the Action closes"}
 _collection = EvaluationCollection.__table__
 _COLLECTION_COLUMNS = [c.key for c in _collection.columns]
 _COLLECTION = rows.Prepared(select(_collection).where(_collection.c.activity_id == bindparam("activity_id")))
 _COLLECTION_FOR_UPDATE = rows.Prepared(select(_collection).where(_collection.c.activity_id == bindparam("activity_id"))
                                        .with_for_update())
+_OF_ACTION = select(_collection).where(_collection.c.action_id == bindparam("action_id"),
+                                       _collection.c.purpose == bindparam("purpose"), _collection.c.activity_id.is_(None))
+_COLLECTION_OF_ACTION = rows.Prepared(_OF_ACTION)
+_COLLECTION_OF_ACTION_FOR_UPDATE = rows.Prepared(_OF_ACTION.with_for_update())
 
 
 def collection_of(session: Session, activity: Activity, *, for_update: bool = False) -> EvaluationCollection | None:
@@ -353,11 +362,30 @@ def collection_of(session: Session, activity: Activity, *, for_update: bool = Fa
     return rows.loaded(EvaluationCollection, dict(zip(_COLLECTION_COLUMNS, values[0]))) if values else None
 
 
+def action_collection(session: Session, action: Action, purpose: str, *,
+                      for_update: bool = False) -> EvaluationCollection | None:
+    """An Action's own collection for `purpose` (partner, follow_up), None before it opens."""
+    values = (_COLLECTION_OF_ACTION_FOR_UPDATE if for_update else _COLLECTION_OF_ACTION).tuples(
+        session, {"action_id": action.id, "purpose": purpose})
+    return rows.loaded(EvaluationCollection, dict(zip(_COLLECTION_COLUMNS, values[0]))) if values else None
+
+
 def find_collection(session: Session, key: str, *, for_update: bool = False) -> EvaluationCollection:
-    """An activity's evaluation collection by its key, `2026-07/3/C`."""
+    """An evaluation collection by its key: an activity's `2026-07/3/C`, the partner's `2026-07/P`,
+    the six-month follow-up's `2026-07/F`."""
+    if found := ACTION_COLLECTION_KEY.match(key.strip()):
+        action = find_action(session, found.group(1))
+        purpose = OF_ACTION[found.group(2).upper()]
+        collection = action_collection(session, action, purpose, for_update=for_update)
+        if collection is None:
+            raise NotFound(f"{found.group(1)} has no {purpose.replace('_', '-')} evaluation collection: it opens "
+                           f"{OPENS[purpose]} (the Action is {action.state})")
+        return collection
     found = COLLECTION_KEY.match(key.strip())
     if not found:
-        raise InvalidInput(f"{key!r} is not an evaluation collection: name it by its activity and C, like 2026-07/3/C")
+        raise InvalidInput(f"{key!r} is not an evaluation collection: name an activity's by the activity and C, "
+                           "like 2026-07/3/C, the partner's by the Action and P, like 2026-07/P, its six-month "
+                           "follow-up by the Action and F, like 2026-07/F")
     activity = _known_activity(session, found.group(1))
     collection = collection_of(session, activity, for_update=for_update)
     if collection is None:
@@ -366,16 +394,34 @@ def find_collection(session: Session, key: str, *, for_update: bool = False) -> 
     return collection
 
 
+def collection_activity(session: Session, collection: EvaluationCollection) -> Activity | None:
+    """The activity a collection evaluates; None for the Action's own (the partner's)."""
+    return None if collection.activity_id is None else activity_of(session, collection)
+
+
+def collection_key(session: Session, collection: EvaluationCollection) -> str:
+    if collection.activity_id is None:
+        return f"{action_of(session, collection).reference}/{LETTER[collection.purpose]}"
+    return f"{activity_key(session, activity_of(session, collection))}/C"
+
+
+def collection_title(session: Session, collection: EvaluationCollection) -> str:
+    if collection.purpose == "partner":
+        return f"Partner evaluation of {action_of(session, collection).name}"
+    if collection.purpose == "follow_up":
+        return f"Six-month follow-up of {action_of(session, collection).name}"
+    return f"Evaluation of {activity_of(session, collection).title}"
+
+
 def collection_view(session: Session, collection: EvaluationCollection, *, reason=None, to=None, changed=frozenset(),
                     today: date | None = None, by_engine: bool = False) -> View:
     return View(collection, reason=reason, to=to, changed=changed, today=today, by_engine=by_engine,
-                activity=activity_of(session, collection))
+                activity=collection_activity(session, collection))
 
 
-COLLECTIONS = Kind(EVALUATION_COLLECTION, EvaluationCollection, NoChanges, find_collection,
-                   key=lambda session, c: f"{activity_key(session, activity_of(session, c))}/C",
-                   view=collection_view, title=lambda session, c: f"Evaluation of {activity_of(session, c).title}",
-                   parents={"activity": activity_of, "action": action_of},
+COLLECTIONS = Kind(EVALUATION_COLLECTION, EvaluationCollection, NoChanges, find_collection, key=collection_key,
+                   view=collection_view, title=collection_title,
+                   parents={"activity": collection_activity, "action": action_of},
                    people={"respondents": lambda session, c: respondents(session, c),
                            "non_respondents": lambda session, c: respondents(session, c, unanswered=True)})
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from config.facility import Facility
 from domain.model import Role
 
-EXTERNAL = frozenset({"expert", "participant"})
+EXTERNAL = frozenset({"expert", "participant", "partner"})
 """Roles of people outside the team (experts, participants): their messages carry no link into the Prefect UI,
 which they cannot open, and their next steps are written for them."""
 

@@ -236,6 +236,13 @@ KINDS: dict[str, dict[str, str]] = {
         "next": "Register its participants (mieux participants import {{ reference }} FILE.csv): each gets "
                 "their form at once.",
     },
+    "evaluation.no_partner_email": {
+        "subject": "No email to send the partner's evaluation form of {{ name }} to",
+        "summary": "The partner authority's evaluation form of {{ of_action }} was due to go out, and the Action "
+                   "has no email for its focal point.",
+        "next": "Record it (mieux action update {{ reference }} --focal-point-email ADDRESS), then send the form "
+                "with mieux evaluation send {{ reference }}/P.",
+    },
     "invitation_answer.reminder": {
         "subject": "Reminder: your answer to the invitation, by {{ due }}",
         "summary": "We have not yet had your answer to the invitation to {{ action }} ({{ of_action }}). "

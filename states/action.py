@@ -123,7 +123,7 @@ PSG = ["psg_member"]
 OWNED = ["state", "state_since", "suspended_from", "fiche_submitted_at", "closed_on"]
 EDITORS = {
     **dict.fromkeys(["name", "requester", "requester_type", "countries", "region", "theme", "channel",
-                     "focal_point", "triangular"], [*TEAM, "junior_project_officer"]),
+                     "focal_point", "focal_point_email", "triangular"], [*TEAM, "junior_project_officer"]),
     "project_officer": TEAM,
     "fiche": [*DRAFTERS, "programme_manager"],
     "psg_decision_on": PSG,  # the PSG's own decision: nobody else records it

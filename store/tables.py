@@ -34,6 +34,8 @@ class Action(SQLModel, table=True):
     channel: str | None = None
     received_on: date = Field(index=True)
     focal_point: str | None = None
+    focal_point_email: str | None = None
+    """Where the partner authority's evaluation forms go."""
     project_officer: str | None = None
     state: str = Field(index=True)
     state_since: datetime
@@ -356,14 +358,19 @@ class Participant(SQLModel, table=True):
 
 
 class EvaluationCollection(SQLModel, table=True):
-    """The collection of an activity's evaluation forms (its participants' and experts'): a subject
-    open while answers come in, closed on its deadline. People name it `2026-07/3/C`."""
+    """A collection of evaluation forms: a subject open while answers come in, closed on its
+    deadline. Its `purpose` says whose: an activity's participants and experts (`activity`, named
+    `2026-07/3/C`), the partner authority's when the Action enters monitoring (`partner`,
+    `2026-07/P`) or six months after it closed (`follow_up`, `2026-07/F`); one of each at most."""
 
     __tablename__ = "evaluation_collection"
-    __table_args__ = (UniqueConstraint("activity_id"),)
+    __table_args__ = (UniqueConstraint("activity_id"),
+                      Index("uq_evaluation_collection_of_action", "action_id", "purpose", unique=True,
+                            sqlite_where=text("activity_id IS NULL"), postgresql_where=text("activity_id IS NULL")))
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True)
-    activity_id: int = Field(foreign_key="activity.id")
+    activity_id: int | None = Field(default=None, foreign_key="activity.id")
+    purpose: str = "activity"
     state: str = Field(index=True)
     state_since: datetime
     dispatched_at: datetime | None = None
@@ -396,14 +403,14 @@ class FormLink(SQLModel, table=True):
 
 
 class FormAnswer(SQLModel, table=True):
-    """One form as submitted: the answers, with the activity and the respondent's role, and after
-    how many reminders it came; nothing that says who answered."""
+    """One form as submitted: the answers, with the activity (none for the partner's forms) and the
+    respondent's role, and after how many reminders it came; nothing that says who answered."""
 
     __tablename__ = "form_answer"
     id: int | None = Field(default=None, primary_key=True)
     collection_id: int = Field(foreign_key="evaluation_collection.id", index=True)
     action_id: int = Field(foreign_key="action.id", index=True)
-    activity_id: int = Field(foreign_key="activity.id")
+    activity_id: int | None = Field(default=None, foreign_key="activity.id")
     form: str
     role: str
     language: str

@@ -83,6 +83,8 @@ def update(
     ctx: typer.Context, reference: Ref,
     officer: Annotated[Optional[str], Opt(help="Assign a project officer.")] = None,
     focal_point: Annotated[Optional[str], Opt(help="Focal point at the partner.")] = None,
+    focal_point_email: Annotated[Optional[str], Opt(help="The focal point's email: the partner authority's "
+                                                    "evaluation forms go there.")] = None,
     fiche: Annotated[Optional[Path], Opt(help="Replace the Action Fiche with this JSON/YAML file.")] = None,
     set_: Annotated[Optional[list[str]], Opt("--set", help="FIELD=VALUE for another field a person may change "
                                              "(repeatable); the machine's own fields are never set by hand.")] = None,
@@ -96,7 +98,8 @@ def update(
     who = rt.actor(actor)
     data = dict(_pair(item, "--set") for item in set_ or ())
     ACTION.check_fields(data, label=reference)
-    data |= {k: v for k, v in {"project_officer": officer, "focal_point": focal_point}.items() if v is not None}
+    data |= {k: v for k, v in {"project_officer": officer, "focal_point": focal_point,
+                                 "focal_point_email": focal_point_email}.items() if v is not None}
     if fiche:
         data["fiche"] = read_structured(fiche)
     action = rt.service.update(reference, validated(ActionChanges, data, "update"), actor=who, reason=reason,

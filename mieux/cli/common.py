@@ -24,8 +24,23 @@ As = Annotated[Optional[str], typer.Option("--as", help="Who is acting (a person
 Reason = Annotated[Optional[str], typer.Option("--reason", help="Why; recorded in the audit trail.")]
 
 
-def sub_app(help_: str) -> typer.Typer:
-    return typer.Typer(help=help_, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+def sub_app(help_: str, default: str | None = None) -> typer.Typer:
+    """A group of commands; with `default`, a first word that names none of them is that command's
+    argument (`mieux evaluation 2026-07` is `mieux evaluation show 2026-07`)."""
+    return typer.Typer(help=help_, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                       **({"cls": _defaulting(default)} if default else {}))
+
+
+def _defaulting(default: str) -> type:
+    from typer.core import TyperGroup
+
+    class Defaulting(TyperGroup):
+        def parse_args(self, ctx, args: list[str]) -> list[str]:
+            if args and args[0] not in self.commands and not args[0].startswith("-"):
+                args = [default, *args]
+            return super().parse_args(ctx, args)
+
+    return Defaulting
 
 
 class Runtime:

@@ -43,10 +43,14 @@ def report_command(
     to: Annotated[Optional[str], typer.Option("--to", help="Last day of receipt (YYYY-MM-DD).")] = None,
     json_: Json = False,
 ) -> None:
-    """The programme's figures for requests received in the period (default: all), statuses as of now."""
+    """The programme's figures for requests received in the period (default: all), statuses as of now, and the
+    evaluation figures of the forms sent in the period."""
     from mieux.portfolio import report
 
-    figures = report(runtime(ctx).service, start=parse_date(from_, "--from"), end=parse_date(to, "--to"))
+    rt = runtime(ctx)
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    figures = report(rt.service, start=start, end=end)
+    figures |= rt.app.evaluation.period(start, end)
     typer.echo(as_json(figures) if json_ else render_report(figures))
 
 
@@ -68,4 +72,16 @@ def render_report(r: dict) -> str:
         f"{timely['median_days'] if timely['median_days'] is not None else '-'}; within 21 days: "
         f"{f'{share:.0%}' if share is not None else '-'}",
     ]
+    if "evaluation" in r:
+        parts += ["", f"Evaluation forms sent from {period}: {r['evaluation']['collections']} collection(s)",
+                  table(["headline", "share"], [[key.replace("_", " "), _share(value)] for key, value in r.items()
+                                                if key.endswith("_share")]),
+                  table(["form", "invited", "answered", "response rate", "after each reminder"],
+                        [[form, f["invited"], f["answered"], _share(f["response_rate"]),
+                          " / ".join(_share(x) for x in f["after_each_reminder"][1:]) or "-"]
+                         for form, f in r["evaluation"]["response_rates"].items()])]
     return "\n".join(parts)
+
+
+def _share(value) -> str:
+    return "-" if value is None else f"{value:.0%}"

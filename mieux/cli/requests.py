@@ -9,7 +9,7 @@ from mieux.cli.common import As, Json, read_structured, runtime, sub_app, valida
 
 app = sub_app("Register incoming requests.")
 FLAGS = {"requester_type": "--type", "project_officer": "--officer", "received_on": "--received-on",
-         "focal_point": "--focal-point", **{f: f"--{f}" for f in ("name", "requester", "countries", "region", "theme",
+         "focal_point": "--focal-point", "focal_point_email": "--focal-point-email", **{f: f"--{f}" for f in ("name", "requester", "countries", "region", "theme",
                                                                   "channel")}}
 """What a person typed for each field, to name it in an error."""
 Opt = typer.Option
@@ -30,6 +30,8 @@ def add(
     channel: Annotated[Optional[str], Opt(help="post, email, fax or eu_delegation.")] = None,
     received_on: Annotated[Optional[str], Opt(help="Date the letter arrived (YYYY-MM-DD).")] = None,
     focal_point: Annotated[Optional[str], Opt(help="Focal point at the partner.")] = None,
+    focal_point_email: Annotated[Optional[str], Opt(help="The focal point's email: the partner authority's "
+                                                    "evaluation forms go there.")] = None,
     officer: Annotated[Optional[str], Opt(help="Project officer (person id).")] = None,
     actor: As = None,
     json_: Json = False,
@@ -42,7 +44,7 @@ def add(
     data = read_structured(file, "the request file") if file else {}
     given = {"name": name, "requester": requester, "requester_type": requester_type, "countries": countries,
              "region": region, "theme": theme, "channel": channel, "received_on": received_on,
-             "focal_point": focal_point, "project_officer": officer}
+             "focal_point": focal_point, "focal_point_email": focal_point_email, "project_officer": officer}
     data |= {k: v for k, v in given.items() if v is not None}
     action = rt.service.register(validated(RequestIn, data, "request", None if file else FLAGS), actor=who)
     if json_:

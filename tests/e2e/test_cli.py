@@ -62,7 +62,9 @@ BAD_ROWS = [
     "2024-06,Jordan,Ministry of Labour,national_authority,JO,EU Neighbourhood (South),legal_migration,2024-03-03",
 ]
 REPORT_KEYS = {"requests_received", "completed", "ongoing", "in_preparation", "rejected", "forwarded", "withdrawn",
-               "on_hold", "by_region", "by_requester_type", "by_theme", "countries_requesting", "fiche_timeliness"}
+               "on_hold", "by_region", "by_requester_type", "by_theme", "countries_requesting", "fiche_timeliness",
+               "participants_skills_enhanced_share", "experts_peer_to_peer_share", "partners_good_or_excellent_share",
+               "evaluation"}
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ def write(path: Path, text: str) -> Path:
 NAMED = [[], ["request", "add"], ["action", "list"], ["action", "show"], ["action", "fire"], ["action", "update"],
          ["activity", "add"], ["activity", "list"], ["activity", "show"], ["activity", "fire"], ["activity", "update"],
          ["action", "history"], ["machine", "diagram"], ["portfolio", "import"], ["portfolio", "export"],
-         ["report"], ["init"], ["demo"], ["sweep"]]
+         ["report"], ["init"], ["demo"], ["sweep"], ["evaluation", "show"], ["evaluation", "send"]]
 
 
 def command_paths(command, path=()) -> list[list[str]]:
@@ -322,6 +324,22 @@ def test_the_report_has_every_figure_and_refuses_a_period_that_ends_before_it_st
     assert REPORT_KEYS <= figures.json().keys()
     assert figures.json()["requests_received"] == 0
     backwards.refused_in_one_line("the period ends (2020-01-01) before it starts (2030-01-01)")
+
+
+def test_an_actions_evaluation_is_shown_by_its_reference_and_wrong_collections_are_one_line(store):
+    reference = registered(store("request", "add", *REQUEST_FLAGS, "--focal-point-email", "focal@gh.example",
+                                 "--as", "ana"))
+    shown, as_json, unknown, early, badly, report = store.many(
+        ["evaluation", reference], ["evaluation", "show", reference, "--json"], ["evaluation", "2026-99"],
+        ["evaluation", "close", f"{reference}/P", "--reason", "x", "--as", "ana"],
+        ["evaluation", "send", f"{reference}/X", "--as", "ana"], ["report"])
+    assert "no evaluation yet" in shown.ok().out
+    assert as_json.json() == {"action": reference, "name": "Ghana II", "collections": [], "overall": {}}
+    unknown.refused_in_one_line("no Action '2026-99'")
+    early.refused_in_one_line(f"{reference} has no partner evaluation collection: it opens when the Action enters "
+                              "monitoring (the Action is request)")
+    badly.refused_in_one_line("is not an evaluation collection", "2026-07/P")
+    assert "Evaluation forms sent from the beginning to today: 0 collection(s)" in report.ok().out
 
 
 def test_the_machine_diagram_is_mermaid_with_a_line_for_every_transition(tmp_path):

@@ -29,7 +29,7 @@ from tests.helpers import campaign
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
-NOT_RUN = {"serve", "demo"}  # long-running: only their parsing is fuzzed (an extra argument, or --help)
+NOT_RUN = {"serve", "demo", "web"}  # long-running: only their parsing is fuzzed (an extra argument, or --help)
 PEOPLE = ["ana", "lea", "pieter", "psg-devco", "bob", ""]
 DATES = ["2026-02-27", "2026-03-20", "1899-12-31", "1900-01-01", "2999-12-31", "9999-12-31", "0001-01-01",
          "2026-02-30", "2026-W09-5", "20260227", "２０２６-01-01"]

@@ -206,3 +206,117 @@ def test_one_link_submitted_from_eight_processes_at_once_stores_one_answer(app, 
     assert sorted(outcomes) == ["stored"] + ["unavailable"] * 7
     with reading(app.engine) as session:
         assert len(session.exec(select(FormAnswer)).all()) == 1
+
+
+PARTNER_GOOD = {"experience": ["excellent"], "relevance": ["5"], "ownership": ["4"], "sustainability": ["4"]}
+
+
+def test_the_partner_authority_evaluates_the_action_in_monitoring_and_six_months_after_it_closed(
+        app, tmp_path, clock, smtp):
+    key = delivered_activity(app, languages=("es",))
+    reference = key.split("/")[0]
+    from domain.schemas import ActionChanges
+
+    app.service.edit("action", reference, ActionChanges(focal_point_email="focal@partner.example"), actor="ana")
+    app.service.transition("action", reference, "finish_implementation", actor="ana")
+    partner = app.service.subject("evaluation_collection", f"{reference}/P")
+    assert (partner.state, partner.purpose, partner.activity_id) == ("open", "partner", None)
+
+    clock.advance(days=1)
+    app.fire_all_due()
+    app.outbox.dispatch()
+    sent = tokens(smtp)
+    assert list(sent) == ["focal@partner.example"]  # the activity's participants: none registered
+    page = app.evaluation.page(sent["focal@partner.example"])
+    assert (page.language, page.activity) == ("es", "Ghana II")  # the activities' language; the Action's name
+    assert app.evaluation.submit(sent["focal@partner.example"], PARTNER_GOOD).outcome == "stored"
+
+    app.service.transition("evaluation_collection", f"{key}/C", "close", actor="ana", reason="no participants")
+    app.service.edit("action", reference, ActionChanges(monitoring_completed_on=date(2026, 3, 2)), actor="ana")
+    app.service.transition("action", reference, "start_closure", actor="ana")  # the partner's collection: no guard
+    clock.advance(days=21)
+    app.fire_all_due()
+    assert app.service.subject("evaluation_collection", f"{reference}/P").state == "closed"
+    assert app.service.subject("activity", key).state == "evaluated"  # the partner's closing evaluates no activity
+    with reading(app.engine) as session:
+        answer = session.exec(select(FormAnswer).where(FormAnswer.form == "partner")).one()
+    assert (answer.activity_id, answer.role, answer.answers["experience"]) == (None, "partner", "excellent")
+
+    app.service.edit("action", reference, ActionChanges(final_report="Done.", lessons_learnt="Many."), actor="ana")
+    app.service.transition("action", reference, "close", actor="ana")
+    assert app.service.subject("evaluation_collection", f"{reference}/F").dispatched_at is None
+    smtp.inbox.clear()
+    clock.advance(days=182)
+    app.fire_all_due()
+    app.outbox.dispatch()
+    assert tokens(smtp) == {}  # six months are 183 days
+    clock.advance(days=1)
+    app.fire_all_due()
+    app.outbox.dispatch()
+    follow_up = tokens(smtp)["focal@partner.example"]
+    assert [q.key for q in app.evaluation.page(follow_up).form.questions][:2] == ["what_changed", "adopted_policy"]
+
+
+def test_no_focal_point_email_tells_the_officer_and_the_form_goes_once_it_is_known(app, clock, smtp):
+    reference = new_action_in(app.service, "implementation")
+    app.service.transition("action", reference, "finish_implementation", actor="ana")
+    clock.advance(days=1)
+    app.fire_all_due()
+    with reading(app.engine) as session:
+        alert = session.exec(select(Alert).where(Alert.kind == "evaluation.no_partner_email")).one()
+    assert alert.recipients == ["ana"]
+    with pytest.raises(NotPermitted):
+        app.evaluation.send_missing(f"{reference}/P", actor="psg-devco")
+    assert app.evaluation.send_missing(f"{reference}/P", actor="ana") == []
+    from domain.schemas import ActionChanges
+
+    app.service.edit("action", reference, ActionChanges(focal_point_email="focal@partner.example"), actor="ana")
+    assert app.evaluation.send_missing(f"{reference}/P", actor="ana") == [f"F{app.service.get(reference).id}"]
+    assert app.evaluation.send_missing(f"{reference}/P", actor="ana") == []  # once
+    app.outbox.dispatch()
+    assert list(tokens(smtp)) == ["focal@partner.example"]
+
+
+def test_the_summary_and_the_report_count_answers_and_response_rates_after_each_reminder(app, tmp_path, clock):
+    """Four participants: one answers before any reminder (skills 4), one after the first (3), one
+    after the second (5), one never; the partner rates the Action good."""
+    key = delivered_activity(app)
+    reference = key.split("/")[0]
+    register(app, tmp_path, key, people=4)
+    clock.advance(days=1)
+    app.fire_all_due()
+
+    def answer(n: int, skills: str) -> None:
+        with reading(app.engine) as session:
+            link = session.exec(select(FormLink).where(FormLink.recipient.like("P%")).order_by(FormLink.id)).all()[n]
+        assert app.evaluation.submit(app.links.token(link.nonce), {**GOOD, "skills_enhanced": [skills]}).outcome \
+            == "stored"
+
+    answer(0, "4")
+    clock.advance(days=7)
+    app.fire_all_due()
+    answer(1, "3")
+    clock.advance(days=7)
+    app.fire_all_due()
+    answer(2, "5")
+    clock.advance(days=8)
+    app.fire_all_due()
+
+    summary = app.evaluation.summary(reference)
+    [collection] = summary["collections"]
+    participant = collection["forms"]["participant"]
+    assert (collection["collection"], collection["state"], collection["reminders_sent"]) == (f"{key}/C", "closed", 2)
+    assert (participant["invited"], participant["answered"], participant["response_rate"]) == (4, 3, 0.75)
+    assert participant["response_rate_by_wave"] == [0.25, 0.5, 0.75]
+    skills = participant["questions"]["skills_enhanced"]
+    assert (skills["answered"], skills["positive_share"], skills["median"]) == (3, 0.667, 4)  # 4 and 5 of 3, 4, 5
+    assert participant["questions"]["comments"] == {"kind": "text", "answered": 3}  # never the words
+
+    figures = app.evaluation.period(None, None)
+    assert figures["participants_skills_enhanced_share"] == 0.667
+    assert figures["experts_peer_to_peer_share"] is None and figures["partners_good_or_excellent_share"] is None
+    assert figures["evaluation"]["response_rates"]["participant"]["after_each_reminder"] == [0.25, 0.5, 0.75]
+    sent_on = date.fromisoformat(collection["forms_sent_on"])
+    assert app.evaluation.period(sent_on + timedelta(days=1), None)["evaluation"] == {
+        "collections": 0, "response_rates": {}}
+    assert app.evaluation.period(sent_on, sent_on)["evaluation"]["collections"] == 1

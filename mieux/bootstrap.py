@@ -21,6 +21,7 @@ from store.db import check_schema, make_engine
 
 if TYPE_CHECKING:
     from mieux.evaluation import Evaluation
+    from mieux.invitations import Invitations
     from notifications.links import FormLinks
     from domain.calendar import BusinessCalendar
     from mieux.experts import Roster
@@ -37,7 +38,7 @@ class App:
         self.directory = Directory(facility, held=self._held)
         alerts = TransitionAlerts(self.directory, MACHINES.values(), parents=parents_of, people=people_of)
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
-                                     effects=[self._keep_deadlines, alerts, *effects],
+                                     effects=[self._keep_deadlines, self._invitation_links, alerts, *effects],
                                      spawners=[self._make_checklists, self._open_evaluations],
                                      prepare=lambda: (self.deadline_keeper, self.checklists))
 
@@ -108,6 +109,17 @@ class App:
         forms = load_model(self.settings.forms_file, Forms, what="the evaluation forms file", error=ConfigError)
         waves = max((len(r.reminders) for r in self.policy.deadlines if r.fire == "collect_forms"), default=0)
         return Evaluation(engine=self.engine, forms=forms, links=self.links, service=self.service, waves=waves)
+
+    @cached_property
+    def invitations(self) -> "Invitations":
+        """Experts' invitation links: made when an expert is invited, answered through the web."""
+        from mieux.invitations import Invitations
+
+        return Invitations(engine=self.engine, links=self.links, service=self.service)
+
+    def _invitation_links(self, session, row, event) -> None:
+        if event.subject == "assignment" and event.trigger == "invite":  # else nothing is built
+            self.invitations(session, row, event)
 
     def _open_evaluations(self, session, row, event) -> list:
         if not (event.subject == "activity" and event.trigger == "deliver"

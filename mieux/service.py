@@ -260,12 +260,20 @@ class ActionService:
         """Fire `trigger` on a loaded subject as the engine itself (the clock closing an evaluation
         collection), in the caller's transaction, with what it owes and its follow-ons; returns the
         events, for `notify` after the commit. No door reaches this: a person never acts as the engine."""
+        return self.fire_as(session, kind_name, row, trigger, actor=ENGINE, roles={ENGINE}, reason=reason, via=via)
+
+    def fire_as(self, session: Session, kind_name: str, row, trigger: str, *, actor: str, roles: set[str],
+                reason: str | None = None, via: str) -> list[Recorded]:
+        """Fire `trigger` on a loaded subject as someone the facility does not list, holding only
+        `roles` (the engine; an expert answering their invitation through their own link, whom the
+        link identifies), in the caller's transaction; returns the events, for `notify` after the commit."""
         subject = kind(kind_name)
         before = rows.snapshot(row)
         rows.remember(session, row)
         events: list[Recorded] = []
-        event = self._move(subject, session, row, trigger, actor=ENGINE, roles={ENGINE}, reason=reason, payload={},
-                           to=None, via=via, events=events, **({"by_engine": True} if subject is COLLECTIONS else {}))
+        event = self._move(subject, session, row, trigger, actor=actor, roles=roles, reason=reason, payload={},
+                           to=None, via=via, events=events,
+                           **({"by_engine": ENGINE in roles} if subject is COLLECTIONS else {}))
         events += [event, *self.record(session, row, event)]
         rows.save(session, row, before)
         return events + self._follow_ons(session, subject, row, event)

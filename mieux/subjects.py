@@ -28,7 +28,8 @@ from states.checklist import CHECKLIST_ITEM, OPEN as ITEM_OPEN
 from states.collection import EVALUATION_COLLECTION
 from states.machine import StateMachine
 from store import rows
-from store.tables import Action, Activity, Assignment, ChecklistItem, EvaluationCollection, Expert, FormLink
+from store.tables import (Action, Activity, Assignment, ChecklistItem, EvaluationCollection, Expert, FormLink,
+                          InvitationLink)
 
 
 class NoChanges(Changes):
@@ -73,7 +74,9 @@ class Kind:
       of theirs that names it (an activity's assignments, `activity_id`: postponing the activity
       re-plans them);
     - `people`: people named by their relation to it, for `tell` (an assignment's `expert`, an
-      activity's `experts`), each a list of person ids.
+      activity's `experts`), each a list of person ids;
+    - `extras`: other things its alerts may carry facts of, by name (an assignment's invitation
+      `link`: `link.nonce`).
     """
 
     machine: StateMachine
@@ -87,6 +90,7 @@ class Kind:
     parents: dict[str, Related] = field(default_factory=dict)
     children: dict[str, str] = field(default_factory=dict)
     people: dict[str, Callable[[Session, object], list[str]]] = field(default_factory=dict)
+    extras: dict[str, Related] = field(default_factory=dict)
     live: Callable[[Session, object], bool] = lambda session, row: True
     """Whether what it belongs to still goes ahead: a due notice about an expert on a cancelled
     activity is not sent (its timers are cancelled instead)."""
@@ -327,9 +331,17 @@ ACTIVITIES = Kind(ACTIVITY, Activity, ActivityChanges, find_activity, key=activi
                   parents={"action": action_of},
                   children={"assignment": "activity_id", "checklist_item": "activity_id"},
                   people={"experts": live_experts})
+def invitation_link(session: Session, assignment: Assignment) -> SimpleNamespace:
+    """The expert's link to answer their invitation, as the invitation alert carries it (`link.nonce`,
+    `link.path`; none before the expert is invited, or in a service built without mieux.invitations)."""
+    nonce = session.exec(select(InvitationLink.nonce).where(InvitationLink.assignment_id == assignment.id)
+                         .order_by(InvitationLink.id.desc())).first()
+    return SimpleNamespace(nonce=nonce, path="i" if nonce else None)
+
+
 ASSIGNMENTS = Kind(ASSIGNMENT, Assignment, AssignmentChanges, find_assignment, key=assignment_key,
                    view=assignment_view, title=assignment_title,
-                   parents={"activity": activity_of, "action": action_of},
+                   parents={"activity": activity_of, "action": action_of}, extras={"link": invitation_link},
                    people={"expert": lambda _session, row: [f"E{row.expert_id}"]},
                    live=lambda session, row: activity_of(session, row).state != ACTIVITY_CANCELLED)
 
@@ -441,8 +453,10 @@ KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIS
 
 
 def parents_of(session: Session, kind_name: str, row) -> dict[str, object]:
-    """The subjects `row` belongs to, by kind (an Action belongs to none)."""
-    return {name: find(session, row) for name, find in KINDS[kind_name].parents.items()}
+    """The subjects `row` belongs to, by kind (an Action belongs to none), and its extras: what its
+    alerts' facts may read."""
+    kind = KINDS[kind_name]
+    return {name: find(session, row) for name, find in (*kind.parents.items(), *kind.extras.items())}
 
 
 def people_of(session: Session, kind_name: str, row) -> dict[str, Callable[[], list[str]]]:

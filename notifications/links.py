@@ -44,8 +44,9 @@ class FormLinks:
     def token_hash(self, nonce: str) -> str:
         return digest(self.token(nonce))
 
-    def url(self, nonce: str) -> str:
-        return f"{self.base_url}/f/{self.token(nonce)}"
+    def url(self, nonce: str, path: str = "f") -> str:
+        """The link's address: `/f/` opens a form, `/i/` an expert's invitation."""
+        return f"{self.base_url}/{path}/{self.token(nonce)}"
 
     def __repr__(self) -> str:  # never the secret
         return f"FormLinks({self.base_url!r})"

@@ -230,8 +230,9 @@ class Outbox:
         of their role (the admin channel reads the default one)."""
         def one(alert: Alert) -> Message:
             data = alert.data
-            if "link_nonce" in data and self.links is not None:
-                data = {**data, "form_url": self.links.url(data["link_nonce"])}
+            if data.get("link_nonce") and self.links is not None and person and EXTERNAL & person.roles:
+                # the link is the respondent's own: never rendered for the team or the admin channel
+                data = {**data, "form_url": self.links.url(data["link_nonce"], data.get("link_path") or "f")}
             return render(alert.kind, data, zone=person.zone if person else self.facility.zone,
                           roles=person.roles if person else (), facility=self.facility.name,
                           ui_url=None if person and EXTERNAL & person.roles else self.ui_url,

@@ -12,6 +12,10 @@ date or the day of a time, `|due` for a deadline a fact carries (`deadlines.fich
 and the non-working day it moved from). `next` is a kind's next step by default, `next.<role>` the
 one for a reader holding that role in the facility (the first listed that they hold), so that a
 programme manager told that a fiche is late is asked to follow it up, not to tell themselves.
+
+An alert whose data names a `language` (an evaluation form's invitation and reminders, written to
+people outside the team) is worded with the entry's `subject.<language>`, `summary.<language>` and
+`next.<language>` where it has them, its dates and the layout's few words in that language.
 """
 import logging
 import re
@@ -187,8 +191,9 @@ KINDS: dict[str, dict[str, str]] = {
                    "day{% if travel_days != 1 %}s{% endif %}{% endif %}{% if fee_per_day %}, at a fee of "
                    "EUR {{ fee_per_day }} per working day{% endif %}, with the daily subsistence allowance of the "
                    "place of the mission.{% endif %}",
-        "next.expert": "Please answer by replying to this message{% if deadlines.invitation_answer %} by "
-                       "{{ deadlines.invitation_answer|day }}{% endif %}: accept or decline.",
+        "next.expert": "Please answer{% if deadlines.invitation_answer %} by {{ deadlines.invitation_answer|day }}"
+                       "{% endif %}: accept or decline{% if form_url %} through your own link below{% else %} by "
+                       "replying to this message{% endif %}.",
         "next": "Record the expert's answer (mieux assignment fire {{ reference }} accept|decline).",
     },
     "assignment.declined": {
@@ -210,11 +215,25 @@ KINDS: dict[str, dict[str, str]] = {
         "summary": "{{ form_intro }} ({{ name }}, {{ of_action }})",
         "next": "Answer the form through your own link below{% if closes_on %} by {{ closes_on|day }}{% endif %}: "
                 "it takes a few minutes, and your answers are not linked to your name.",
+        "next.fr": "Répondez au questionnaire par votre lien personnel ci-dessous{% if closes_on %} avant le "
+                   "{{ closes_on|day }}{% endif %} : cela prend quelques minutes, et vos réponses ne sont pas "
+                   "associées à votre nom.",
+        "next.es": "Responda al cuestionario con su enlace personal más abajo{% if closes_on %} antes del "
+                   "{{ closes_on|day }}{% endif %}: le llevará unos minutos, y sus respuestas no se vinculan a su "
+                   "nombre.",
     },
     "form.reminder": {
         "subject": "Reminder - {{ form_title }}: {{ name }}",
+        "subject.fr": "Rappel - {{ form_title }} : {{ name }}",
+        "subject.es": "Recordatorio - {{ form_title }}: {{ name }}",
         "summary": "We have not received your answers yet. {{ form_intro }} ({{ name }}, {{ of_action }})",
+        "summary.fr": "Nous n'avons pas encore reçu vos réponses. {{ form_intro }} ({{ name }}, {{ of_action }})",
+        "summary.es": "Todavía no hemos recibido sus respuestas. {{ form_intro }} ({{ name }}, {{ of_action }})",
         "next": "Answer the form through your own link below{% if closes_on %} by {{ closes_on|day }}{% endif %}.",
+        "next.fr": "Répondez au questionnaire par votre lien personnel ci-dessous{% if closes_on %} avant le "
+                   "{{ closes_on|day }}{% endif %}.",
+        "next.es": "Responda al cuestionario con su enlace personal más abajo{% if closes_on %} antes del "
+                   "{{ closes_on|day }}{% endif %}.",
     },
     "form.low_score": {
         "subject": "Low evaluation score ({{ score }}) for {{ action }}",
@@ -313,22 +332,38 @@ KINDS: dict[str, dict[str, str]] = {
 
 TEXT = """{{ summary }}
 
-Next step: {{ next }}
+{{ words.next }}: {{ next }}
 {% if form_url %}
-Your form: {{ form_url }}
+{{ link_word }}: {{ form_url }}
 {% endif %}{% if link %}
 The Action in Prefect: {{ link }}
 {% endif %}
--- {{ facility }} workflow engine"""
+-- {{ facility }} {{ words.engine }}"""
 
 # The link's text is its URL: the plain-text part that apprise derives from this HTML keeps it.
 HTML = """<html><body>
 <p>{{ summary }}</p>
-<p><strong>Next step:</strong> {{ next }}</p>
-{% if form_url %}<p>Your form: <a href="{{ form_url }}">{{ form_url }}</a></p>{% endif %}
+<p><strong>{{ words.next }}:</strong> {{ next }}</p>
+{% if form_url %}<p>{{ link_word }}: <a href="{{ form_url }}">{{ form_url }}</a></p>{% endif %}
 {% if link %}<p>The Action in Prefect: <a href="{{ link }}">{{ link }}</a></p>{% endif %}
-<p style="color:#666">{{ facility }} workflow engine</p>
+<p style="color:#666">{{ facility }} {{ words.engine }}</p>
 </body></html>"""
+
+LAYOUT = {
+    "en": {"next": "Next step", "f": "Your form", "i": "Your answer", "engine": "workflow engine"},
+    "fr": {"next": "Prochaine étape", "f": "Votre questionnaire", "i": "Votre réponse", "engine": "moteur de suivi"},
+    "es": {"next": "Próximo paso", "f": "Su cuestionario", "i": "Su respuesta", "engine": "sistema de seguimiento"},
+}
+"""The layouts' own words, in each language an alert may be written in (English otherwise)."""
+NAMES = {
+    "fr": (("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+           ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+            "novembre", "décembre"), "{weekday} {day} {month} {year}"),
+    "es": (("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+           ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+            "noviembre", "diciembre"), "{weekday} {day} de {month} de {year}"),
+}
+"""Weekdays, months and the order of a date in the languages other than English."""
 
 
 def _when(value: str, zone: ZoneInfo) -> datetime:
@@ -340,8 +375,11 @@ def _day_of(value: str, zone: ZoneInfo) -> date:
     return _when(value, zone).date() if "T" in value else date.fromisoformat(value)
 
 
-def day_text(day: date) -> str:
-    """A date as a message shows it: Monday 23 March 2026."""
+def day_text(day: date, language: str = "en") -> str:
+    """A date as a message shows it: Monday 23 March 2026 (lundi 23 mars 2026, lunes 23 de marzo de 2026)."""
+    if language in NAMES:
+        weekdays, months, shape = NAMES[language]
+        return shape.format(weekday=weekdays[day.weekday()], day=day.day, month=months[day.month - 1], year=day.year)
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
@@ -367,7 +405,7 @@ def _day(context, value) -> str:
     if not value:
         return ""
     value = value["due_at"] if isinstance(value, dict) else value
-    return day_text(_day_of(value, context["_zone"]))
+    return day_text(_day_of(value, context["_zone"]), context.get("_language", "en"))
 
 
 @pass_context
@@ -438,13 +476,13 @@ def entry(kind: str) -> dict[str, str]:
     return KINDS.get(point) or KINDS["due"]
 
 
-def next_step(template: dict[str, str], roles) -> str:
+def next_step(template: dict[str, str], roles, language: str = "en") -> str:
     """The next step for a reader holding `roles`: that of the first role the entry lists and the
-    reader holds, else the entry's default."""
+    reader holds, else the entry's in the alert's language, else its default."""
     for part, words in template.items():
         if part.startswith("next.") and part.removeprefix("next.") in roles:
             return words
-    return template["next"]
+    return template.get(f"next.{language}", template["next"])
 
 
 def _activity_dates(data: dict) -> dict:
@@ -483,13 +521,16 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "
     renders such an alert without it instead, with a warning: an alert written before its kind
     carried the fact is still worth sending."""
     values = {"reason": None, "deadline": "", "state": "", "failed_kind": "", "person": "", "channel": "",
-              "attempts": "", "error": "", "delivery": "", "of_action": "", **data, **_activity_dates(data)}
+              "attempts": "", "error": "", "delivery": "", "of_action": "", "form_url": None, **data, **_activity_dates(data)}
     values["action"] = f"{data.get('reference', '')} {data.get('name', '')}".strip()
     values["state"] = str(values["state"]).replace("_", " ")
     values["due"] = due_text(data["due_at"], data.get("moved_from"), zone) if data.get("due_at") else ""
-    values["_zone"] = zone
+    language = data.get("language") if data.get("language") in LAYOUT else "en"
+    values["_zone"], values["_language"] = zone, language
     template = entry(kind)
-    parts = {"subject": template["subject"], "summary": template["summary"], "next": next_step(template, roles)}
+    parts = {"subject": template.get(f"subject.{language}", template["subject"]),
+             "summary": template.get(f"summary.{language}", template["summary"]),
+             "next": next_step(template, roles, language)}
     try:
         words = {part: _template("text", source).render(values) for part, source in parts.items()}
     except UndefinedError as error:
@@ -503,7 +544,8 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "
         link = f"{ui_url.rstrip('/')}/artifacts/key/{page_key(str(data['reference']).split('/')[0])}"
     elif ui_url:
         link = ui_url.rstrip("/")
-    context = {**words, "link": link, "facility": facility, "form_url": data.get("form_url")}
+    context = {**words, "link": link, "facility": facility, "form_url": data.get("form_url"),
+               "words": LAYOUT[language], "link_word": LAYOUT[language].get(data.get("link_path") or "f")}
     return Message(subject=f"[{facility}] {words['subject']}", text=_template("text", TEXT).render(context),
                    html=_template("html", HTML).render(context), title=words["subject"], summary=words["summary"],
                    next=words["next"], link=link)

@@ -6,8 +6,9 @@ the trigger's data applied, plus `reason`, `changed` (the fields that data set),
 team's date) and `activity`, the activity it is for (its `state`, `start`, `end`, `city`,
 `country`, `remote`).
 
-Until experts answer by link (the web forms issue), the officer records the answer (`accept`,
-`decline`). `withdrawn` ends an assignment at any point before the expert is deployed.
+The expert answers through the link their invitation carries (`invited_expert`, a role only that
+link grants: mieux/invitations.py), or the officer records the answer (`accept`, `decline`).
+`withdrawn` ends an assignment at any point before the expert is deployed.
 """
 from states.machine import StateMachine, owes, rule
 
@@ -75,6 +76,8 @@ def report_dated(a):
 
 # -- who may fire ------------------------------------------------------------------------------
 RUNNERS = ["action_officer", "junior_project_officer", "programme_manager"]
+INVITED_EXPERT = "invited_expert"
+"""The expert answering their own invitation through the link it sent them (no other door grants it)."""
 CONTRACTING = [*RUNNERS, "logistics_assistant"]
 MANAGERS = ["action_officer", "programme_manager"]
 
@@ -82,8 +85,8 @@ MANAGERS = ["action_officer", "programme_manager"]
 RULES = [
     rule("invite", PROPOSED, INVITED, roles=RUNNERS, guards=[activity_open, activity_dated, activity_placed,
                                                              terms_given]),
-    rule("accept", INVITED, ACCEPTED, roles=RUNNERS, guards=[activity_open]),
-    rule("decline", INVITED, DECLINED, roles=RUNNERS),
+    rule("accept", INVITED, ACCEPTED, roles=[*RUNNERS, INVITED_EXPERT], guards=[activity_open]),
+    rule("decline", INVITED, DECLINED, roles=[*RUNNERS, INVITED_EXPERT]),
     rule("send_contract", ACCEPTED, CONTRACT_SENT, roles=CONTRACTING, guards=[activity_open, terms_given,
                                                                               contract_dated]),
     rule("sign_contract", CONTRACT_SENT, CONTRACT_SIGNED, roles=CONTRACTING, guards=[activity_open]),
@@ -106,7 +109,8 @@ MISSION = ["activity.title", "activity.start", "activity.end", "activity.city", 
            "activity.remote"]
 ALERTS = {
     "invite": owes("assignment.invited", ["expert"],
-                   facts=[*MISSION, "working_days", "travel_days", "fee_per_day", "deadline.invitation_answer"]),
+                   facts=[*MISSION, "working_days", "travel_days", "fee_per_day", "deadline.invitation_answer",
+                          "link.nonce", "link.path"]),
     "decline": owes("assignment.declined", ["project_officer"], facts=MISSION),
     "withdraw": owes("assignment.withdrawn", ["project_officer", "logistics_assistant"], facts=MISSION),
 }

@@ -34,10 +34,11 @@ class Owes:
     facts: tuple[str, ...] = ()
 
 
-FACT = re.compile(r"^(?:(action|activity|deadline)\.)?[a-z][a-z0-9_]*$")
+FACT = re.compile(r"^(?:(action|activity|deadline|link)\.)?[a-z][a-z0-9_]*$")
 """A fact: a field of the subject (`psg_comments`), of a subject it belongs to (`action.name`,
-`activity.start`), or the due moment of one of the subject's pending deadlines
-(`deadline.psg_decision`)."""
+`activity.start`), the due moment of one of the subject's pending deadlines
+(`deadline.psg_decision`), or of the link a person answers through (`link.nonce`, never the
+token: the outbox derives that when it sends)."""
 
 
 def owes(alert: str, tell: Iterable[str], *, facts: Iterable[str] = ()) -> Owes:
@@ -45,8 +46,8 @@ def owes(alert: str, tell: Iterable[str], *, facts: Iterable[str] = ()) -> Owes:
     facts = tuple(dict.fromkeys(facts))
     wrong = [f for f in facts if not FACT.match(f)]
     if wrong:
-        raise ValueError(f"{alert}: {', '.join(wrong)}: a fact is a field, action.<field>, activity.<field> "
-                         "or deadline.<kind>")
+        raise ValueError(f"{alert}: {', '.join(wrong)}: a fact is a field, action.<field>, activity.<field>, "
+                         "link.<field> or deadline.<kind>")
     return Owes(alert, tuple(tell), facts)
 
 

@@ -418,3 +418,16 @@ class FormAnswer(SQLModel, table=True):
     score: float | None = None
     after_reminders: int = 0
     submitted_on: date
+
+
+class InvitationLink(SQLModel, table=True):
+    """An expert's link to answer their invitation to an activity (accept or decline): its token is
+    derived from `nonce` like a form link's and kept only as its SHA-256; `answered_at` ends it."""
+
+    __tablename__ = "invitation_link"
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    nonce: str
+    token_hash: str = Field(unique=True)
+    created_at: datetime
+    answered_at: datetime | None = None

@@ -2,7 +2,8 @@
 
 `GET /f/{token}` shows the form a link opens, in its language; `POST /f/{token}` stores the answer
 (mieux.evaluation.Evaluation.submit), or shows the form again with each error next to its field
-and everything typed kept. A link that is unknown, answered or closed gets one same page and
+and everything typed kept. `GET /i/{token}` shows an expert their invitation (the mission and its
+terms) and `POST /i/{token}` records their answer, accept or decline (mieux.invitations). A link that is unknown, answered or closed gets one same page and
 status, so a page never tells whether a link existed. The token never reaches a log: the access
 log names the route, not the path. `GET /health` says whether the store answers.
 """
@@ -18,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import text
 
 from mieux.evaluation import Evaluation
+from mieux.invitations import Invitations
 
 log = logging.getLogger("mieux.web.access")
 MAX_BODY = 64 * 1024
@@ -31,7 +33,10 @@ WORDS = {
            "unavailable_text": "It may have been answered already, the evaluation may have closed, or the link is "
                                "not complete. If you think this is a mistake, reply to the email that sent it.",
            "errors": "Some answers need your attention:", "closes": "Open until", "anonymous":
-               "Your answers are not linked to your name."},
+               "Your answers are not linked to your name.", "accepted": "Thank you for accepting",
+           "accepted_text": "The team will be in touch about your contract and the travel arrangements.",
+           "declined": "Thank you for your answer",
+           "declined_text": "We have recorded that you decline this invitation; we hope to work with you another time."},
     "fr": {"submit": "Envoyer mes réponses", "thanks": "Merci", "thanks_text": "Vos réponses sont enregistrées.",
            "unavailable": "Ce lien ne peut pas être utilisé", "required": "obligatoire",
            "unavailable_text": "Il a peut-être déjà été utilisé, l'évaluation est peut-être close, ou le lien est "
@@ -62,8 +67,8 @@ def _unavailable() -> HTMLResponse:
     return _page("unavailable.html", 404, language="en", all=WORDS)
 
 
-def create_app(evaluation: Evaluation, engine) -> FastAPI:
-    """The application, on the engine's evaluation and store."""
+def create_app(evaluation: Evaluation, engine, invitations: Invitations | None = None) -> FastAPI:
+    """The application, on the engine's evaluation, invitations and store."""
     TEMPLATES.globals["choices"] = evaluation.forms.choices
     app = FastAPI(title="MIEUX forms", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -122,10 +127,40 @@ def create_app(evaluation: Evaluation, engine) -> FastAPI:
         return _page("form.html", 422, page=page, form=page.form, language=page.language, answers=typed,
                      errors=done.errors)
 
+    @app.get("/i/{token}")
+    def invitation(token: str):
+        shown = invitations.page(token) if invitations else None
+        if shown is None:
+            return _unavailable()
+        return _page("invitation.html", 200, language="en", invitation=shown, typed={}, error=None)
+
+    @app.post("/i/{token}")
+    async def invitation_answer(token: str, request: Request):
+        body = await request.body()
+        shown = invitations.page(token) if invitations else None
+        if shown is None:
+            return _unavailable()
+        try:
+            sent = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=10) \
+                if len(body) <= MAX_BODY else {}
+        except (UnicodeDecodeError, ValueError):
+            sent = {}
+        typed = {key: values[-1] for key, values in sent.items() if values and key in ("answer", "comment")}
+        if any(len(values) > 1 for values in sent.values()) or set(sent) - {"answer", "comment"}:
+            outcome = "invalid: the form was sent with fields it does not have, or twice"
+        else:
+            outcome = invitations.answer(token, typed.get("answer", ""), typed.get("comment", ""))
+        if outcome in ("accepted", "declined"):
+            return _page("message.html", 200, language="en", kind=outcome)
+        if outcome == "unavailable":
+            return _unavailable()
+        return _page("invitation.html", 422, language="en", invitation=shown, typed=typed,
+                     error=outcome.removeprefix("invalid: "))
+
     return app
 
 
 def _route(request: Request) -> str:
-    """The path as logged: a form link's token is never written anywhere."""
+    """The path as logged: a link's token is never written anywhere."""
     path = request.url.path
-    return "/f/{token}" if path.startswith("/f/") else path[:100]
+    return "/f/{token}" if path.startswith("/f/") else "/i/{token}" if path.startswith("/i/") else path[:100]

@@ -19,8 +19,9 @@ class WebServer(threading.Thread):
         # with Nagle's algorithm the body waited for the client's delayed ACK (40 ms a request)
         self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.socket.bind((host, port))
-        self.server = uvicorn.Server(uvicorn.Config(create_app(app.evaluation, app.engine), log_config=None,
-                                                    access_log=False, server_header=False, date_header=False))
+        self.server = uvicorn.Server(uvicorn.Config(create_app(app.evaluation, app.engine, app.invitations),
+                                                    log_config=None, access_log=False, server_header=False,
+                                                    date_header=False))
 
     @property
     def port(self) -> int:

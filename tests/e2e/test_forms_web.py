@@ -150,3 +150,29 @@ def distinct_bytes(png: bytes) -> int:
             data += png[at + 8:at + 8 + length]
         at += 12 + length
     return len(set(zlib.decompress(data)))
+
+
+def test_an_expert_declines_their_invitation_in_the_browser_with_a_word_and_the_link_then_opens_nothing(
+        browser, site):  # noqa: F811
+    from store.tables import InvitationLink
+    from tests.integration.test_invitations import invited
+
+    base, _, app, _ = site
+    key, who = invited(app)
+    with reading(app.engine) as session:
+        token = app.links.token(session.exec(select(InvitationLink)).one().nonce)
+    page = browser.new_page()
+    page.goto(f"{base}/i/{token}")
+    assert page.get_by_role("heading", name="Invitation: Training of border officers").is_visible()
+    assert "Accra, GH" in page.locator("dl").inner_text()
+    page.get_by_role("button").click()  # no choice made: the page says so, nothing recorded
+    assert page.locator("#problems").is_visible()
+    assert app.service.subject("assignment", key).state == "invited"
+    page.get_by_label("I decline").check()
+    page.get_by_label("A word for the team").fill("On leave that week <b>sorry</b>")
+    page.get_by_role("button").click()
+    assert page.get_by_role("heading", name="Thank you for your answer").is_visible()
+    assert app.service.subject("assignment", key).state == "declined"
+    assert page.goto(f"{base}/i/{token}").status == 404
+    assert page.goto(f"{base}/f/{token}").status == 404  # an invitation's token opens no form either
+    page.close()

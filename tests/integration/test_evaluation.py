@@ -80,6 +80,8 @@ def test_forms_go_out_the_day_after_delivery_one_answer_per_link_reminders_to_th
     app.outbox.dispatch()
     sent = tokens(smtp)
     assert sorted(sent) == ["p1@partner.example", "p2@partner.example", "p3@partner.example"]
+    invitation = next(m for m in smtp.inbox if m.recipients == ["p1@partner.example"]).part("html")
+    assert "Répondez au questionnaire par votre lien personnel" in invitation  # in the form's language
     with reading(app.engine) as session:
         links = session.exec(select(FormLink).order_by(FormLink.id)).all()
         stored = {row.data.get("link_nonce") for row in session.exec(select(Alert)).all()}

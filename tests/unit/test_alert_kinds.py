@@ -16,7 +16,7 @@ from domain.model import Role
 from mieux.subjects import KINDS as SUBJECTS, MACHINES, checked_policy
 from notifications.directory import EXTERNAL
 from notifications.planner import facts
-from notifications.templates import KINDS, entry, next_step, render
+from notifications.templates import KINDS, LAYOUT, entry, next_step, render
 from states.machine import owes
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -37,7 +37,7 @@ ACTIVITY = SimpleNamespace(start=date(2026, 9, 14), end=date(2026, 9, 16), city=
 ASSIGNMENT = SimpleNamespace(working_days=3, travel_days=2, fee_per_day="450.00", contract_on=date(2026, 8, 3),
                              report_on=None)
 SAMPLES = {"action": ACTION, "activity": ACTIVITY, "assignment": ASSIGNMENT}
-PARENTS = {"action": {}, "activity": {}, "assignment": {"activity": ACTIVITY}}
+PARENTS = {"action": {}, "activity": {}, "assignment": {"activity": ACTIVITY, "link": SimpleNamespace(nonce="n", path="i")}}
 DEADLINES = [Row("fiche", "Action Fiche due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None),
              Row("psg_decision", "PSG decision due", datetime(2026, 3, 18, 8, tzinfo=timezone.utc), None),
              Row("invitation_answer", "Answer due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None)]
@@ -89,6 +89,8 @@ def test_each_fact_an_alert_declares_is_a_field_of_its_subject_or_a_deadline_of_
         if owner == "deadline":
             rule = POLICY.rule(field)
             assert rule is not None and rule.subject == kind, f"{owed.alert}: no {kind} deadline {field!r}"
+        elif owner in SUBJECTS[kind].extras:  # not a subject: the rendering test reads it
+            assert owner in PARENTS[kind], f"{owed.alert}: give PARENTS a sample {owner}"
         else:
             assert not owner or owner in SUBJECTS[kind].parents, f"{owed.alert}: a {kind} belongs to no {owner}"
             fields = (SUBJECTS[owner].table if owner else table).model_fields
@@ -105,8 +107,19 @@ def test_each_transition_alert_renders_for_each_reader_and_says_every_fact_it_ca
         assert message.next and "{" not in message.text
         said += message.subject + message.text + message.html
     for fact in owed.facts:
+        if fact.startswith("link."):  # the outbox makes the address from it, for its respondent only
+            continue
         assert fact in SAID, f"say in SAID what {owed.alert} shows of {fact}"
         assert SAID[fact] in said, (owed.alert, fact)
+
+
+def test_an_invitation_with_its_answer_link_asks_the_expert_to_answer_through_it():
+    owed = MACHINES["assignment"].alerts["invite"]
+    data = alert_data("assignment", owed) | {"form_url": "https://forms.example/i/TOKEN"}
+    assert (data["link_nonce"], data["link_path"]) == ("n", "i")
+    message = render("assignment.invited", data, zone=BRUSSELS, roles={"expert"})
+    assert message.next == "Please answer by Monday 23 March 2026: accept or decline through your own link below."
+    assert "Your answer: https://forms.example/i/TOKEN" in message.text
 
 
 @pytest.mark.parametrize("kind,trigger,owed", DECLARED, ids=lambda v: getattr(v, "alert", v))
@@ -189,7 +202,27 @@ def test_a_next_step_is_that_of_the_first_role_the_kind_lists_that_the_reader_ho
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_next_step_by_role_names_a_role_of_the_facility(kind):
     assert "next" in KINDS[kind]
-    assert {p.removeprefix("next.") for p in KINDS[kind] if p.startswith("next.")} <= {*Role.__members__, *EXTERNAL}
+    assert {p.removeprefix("next.") for p in KINDS[kind] if p.startswith("next.")} <= {
+        *Role.__members__, *EXTERNAL, *LAYOUT}
+    assert {p.partition(".")[2] for p in KINDS[kind] if p.startswith(("subject.", "summary."))} <= set(LAYOUT)
+
+
+@pytest.mark.parametrize("language, subject, step, day, form", [
+    ("fr", "Rappel - Évaluation : Formation", "Répondez au questionnaire", "lundi 23 mars 2026", "Votre questionnaire"),
+    ("es", "Recordatorio - Evaluación: Formación", "Responda al cuestionario", "lunes 23 de marzo de 2026",
+     "Su cuestionario"),
+    ("de", "Reminder - Evaluation: Training", "Answer the form", "Monday 23 March 2026", "Your form"),
+])
+def test_a_form_reminder_is_worded_in_the_forms_language_its_date_too(language, subject, step, day, form):
+    title, name = {"fr": ("Évaluation", "Formation"), "es": ("Evaluación", "Formación")}.get(
+        language, ("Evaluation", "Training"))
+    data = {"reference": "2026-07/3", "name": name, "of_action": "2026-07 Ghana II", "form_title": title,
+            "form_intro": "...", "closes_on": "2026-03-23T08:00:00+00:00", "language": language,
+            "form_url": "https://forms.example/f/x"}
+    message = render("form.reminder", data, zone=BRUSSELS, roles={"participant"})
+    assert message.title == subject
+    assert message.next.startswith(step) and day in message.next
+    assert f"{form}: https://forms.example/f/x" in message.text and f"{form}: <a" in message.html
 
 
 def test_an_alert_lacking_a_fact_its_words_use_fails_unless_rendered_tolerantly_as_the_outbox_does(caplog):

@@ -52,8 +52,8 @@ def headline(summary: dict, form: str, question: str) -> float | None:
 
 def _form(questions: list[Question], invited: int, answers: list[Answer], waves: int) -> dict:
     after = [min(a.after_reminders, waves) for a in answers]
-    return {"invited": invited, "answered": len(answers), "response_rate": _share(len(answers), invited),
-            "response_rate_by_wave": [_share(sum(1 for n in after if n <= wave), invited) for wave in range(waves + 1)],
+    return {"invited": invited, "answered": len(answers), "response_rate": share(len(answers), invited),
+            "response_rate_by_wave": [share(sum(1 for n in after if n <= wave), invited) for wave in range(waves + 1)],
             "questions": {q.key: _question(q, [a.answers.get(q.key) for a in answers]) for q in questions}}
 
 
@@ -77,9 +77,10 @@ def _question(question: Question, values: list) -> dict:
 
 
 def _figures(kind: str, counted: list, labels: list[str], scale: list[str], *, positive: int, middle) -> dict:
-    return {"kind": kind, "answered": len(counted), "positive_share": _share(positive, len(counted)),
+    return {"kind": kind, "answered": len(counted), "positive_share": share(positive, len(counted)),
             "median": middle, "distribution": {point: labels.count(point) for point in scale}}
 
 
-def _share(part: int, whole: int) -> float | None:
+def share(part: int, whole: int) -> float | None:
+    """part / whole to three places; None when there is nothing to count."""
     return round(part / whole, 3) if whole else None

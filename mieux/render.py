@@ -18,6 +18,11 @@ def local(moment: datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if moment else None
 
 
+def percent(share: float | None) -> str:
+    """A share as a person reads it: 0.667 -> 67%; nothing to count -> -."""
+    return "-" if share is None else f"{share:.0%}"
+
+
 def as_json(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=_default)
 

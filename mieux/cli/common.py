@@ -24,19 +24,22 @@ As = Annotated[Optional[str], typer.Option("--as", help="Who is acting (a person
 Reason = Annotated[Optional[str], typer.Option("--reason", help="Why; recorded in the audit trail.")]
 
 
-def sub_app(help_: str, default: str | None = None) -> typer.Typer:
+def sub_app(help_: str, default: str | None = None, *, bare: bool = False) -> typer.Typer:
     """A group of commands; with `default`, a first word that names none of them is that command's
-    argument (`mieux evaluation 2026-07` is `mieux evaluation show 2026-07`)."""
-    return typer.Typer(help=help_, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                       **({"cls": _defaulting(default)} if default else {}))
+    argument (`mieux evaluation 2026-07` is `mieux evaluation show 2026-07`); with `bare` too, the
+    group alone or followed by options runs it (`mieux report --json` is `mieux report period --json`)."""
+    return typer.Typer(help=help_, no_args_is_help=not bare, add_completion=False, pretty_exceptions_enable=False,
+                       **({"cls": _defaulting(default, bare)} if default else {}))
 
 
-def _defaulting(default: str) -> type:
+def _defaulting(default: str, bare: bool) -> type:
     from typer.core import TyperGroup
 
     class Defaulting(TyperGroup):
         def parse_args(self, ctx, args: list[str]) -> list[str]:
-            if args and args[0] not in self.commands and not args[0].startswith("-"):
+            first = args[0] if args else None
+            if first is None and bare or first is not None and first not in self.commands and first not in (
+                    "--help", "-h") and (bare or not first.startswith("-")):
                 args = [default, *args]
             return super().parse_args(ctx, args)
 

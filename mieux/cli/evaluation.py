@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from mieux.cli.common import As, Json, Reason, runtime, sub_app
-from mieux.render import as_json, table
+from mieux.render import as_json, percent, table
 
 participants_app = sub_app("Participants of activities: who their evaluation forms go to.")
 evaluation_app = sub_app("Evaluation: forms collected from participants and experts after each activity, and from "
@@ -69,19 +69,16 @@ def render_summary(summary: dict) -> str:
 def _forms(forms: dict) -> list[str]:
     lines = []
     for name, f in forms.items():
-        waves = ", ".join(f"{_share(r)} after {w} reminder{'' if w == 1 else 's'}"
+        waves = ", ".join(f"{percent(r)} after {w} reminder{'' if w == 1 else 's'}"
                           for w, r in enumerate(f["response_rate_by_wave"]) if w)
-        lines.append(f"  {name} form: {f['answered']} of {f['invited']} answered ({_share(f['response_rate'])}"
-                     f"{'; ' + _share(f['response_rate_by_wave'][0]) + ' before any reminder, ' + waves if waves else ''})")
-        rows = [[key, q["answered"], _share(q.get("positive_share")), q.get("median") if q.get("median") is not None
+        lines.append(f"  {name} form: {f['answered']} of {f['invited']} answered ({percent(f['response_rate'])}"
+                     f"{'; ' + percent(f['response_rate_by_wave'][0]) + ' before any reminder, ' + waves if waves else ''})")
+        rows = [[key, q["answered"], percent(q.get("positive_share")), q.get("median") if q.get("median") is not None
                  else "-"] for key, q in f["questions"].items() if q["kind"] != "text"]
         if rows and f["answered"]:
             lines += ["    " + line for line in table(["question", "answers", "positive", "median"], rows).splitlines()]
     return lines
 
-
-def _share(value) -> str:
-    return "-" if value is None else f"{value:.0%}"
 
 
 @evaluation_app.command("send")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 import typer
 
 from mieux.cli.common import As, Json, parse_date, runtime, sub_app
-from mieux.render import as_json, table
+from mieux.render import as_json, percent, table
 
 app = sub_app("Import the programme's history; export the portfolio.")
 File = Annotated[Path, typer.Argument(help="A portfolio CSV file.")]
@@ -37,6 +37,60 @@ def export(ctx: typer.Context, file: File) -> None:
     typer.echo(f"exported {count} Action(s) to {file}")
 
 
+report_app = sub_app("The programme's figures: for a period (`mieux report [--from D] [--to D]`, the default), or a "
+                     "year's annual report (`mieux report annual YEAR`).", default="period", bare=True)
+
+
+@report_app.command("annual")
+def annual_command(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Argument(help="The year, e.g. 2026.")],
+    json_: Json = False,
+) -> None:
+    """The year at a glance: requests, Actions, activities, experts deployed, participants, countries, deliverables,
+    the expert pool and the evaluation shares, each counted from the records."""
+    from mieux.annual import annual_report
+
+    rt = runtime(ctx)
+    figures = annual_report(rt.app.engine, year, zone=rt.app.facility.zone, evaluation=rt.app.evaluation)
+    typer.echo(as_json(figures) if json_ else render_annual(figures))
+
+
+def render_annual(r: dict) -> str:
+    """The annual figures as a person reads them."""
+    people, pool, actions = r["participants"], r["expert_pool"], r["actions"]
+    eu = r["experts_from_eu_administrations_share"]
+    lines = [
+        f"{r['year']} at a glance",
+        f"  {r['requests_received']} new requests; Actions completed {actions['completed']}, ongoing at year end "
+        f"{actions['ongoing']}, in preparation {actions['in_preparation']}, rejected {actions['rejected']}, "
+        f"forwarded {actions['forwarded']}, withdrawn {actions['withdrawn']}",
+        f"  {r['activities_organised']} activities organised; {len(r['countries_benefited'])} countries benefited",
+        f"  {r['experts_deployed']} experts deployed ({_by(r['experts_by_sex'])}); "
+        f"from EU Member State administrations: {percent(eu)}",
+        f"  {people['total']} participants ({percent(people['women_share'])} women, {percent(people['men_share'])} men)",
+        f"  expert pool at year end: {pool['at_year_end']} ({pool['added_in_year']:+d} over the year)",
+    ]
+    for title, key in (("requests by region", "requests_by_region"), ("activities by type", "activities_by_type"),
+                       ("activities by region", "activities_by_region"),
+                       ("experts by category", "experts_by_category"),
+                       ("experts by Member State", "experts_by_member_state"),
+                       ("deliverables by type", "deliverables_by_type")):
+        if r[key]:
+            lines += ["", table([title.split(" by ")[0], "by " + title.split(" by ")[1]],
+                                [[label.replace("_", " "), n] for label, n in r[key].items()])]
+    if "evaluation" in r:
+        shares = [[k.replace("_", " "), percent(v)] for k, v in r["evaluation"].items() if k.endswith("_share")]
+        lines += ["", table(["evaluation", "share"], shares)]
+    return "\n".join(lines)
+
+
+def _by(counts: dict) -> str:
+    total = sum(counts.values())
+    return ", ".join(f"{percent(n / total)} {label}" for label, n in counts.items()) if total else "-"
+
+
+@report_app.command("period")
 def report_command(
     ctx: typer.Context,
     from_: Annotated[Optional[str], typer.Option("--from", help="First day of receipt (YYYY-MM-DD).")] = None,
@@ -74,14 +128,12 @@ def render_report(r: dict) -> str:
     ]
     if "evaluation" in r:
         parts += ["", f"Evaluation forms sent from {period}: {r['evaluation']['collections']} collection(s)",
-                  table(["headline", "share"], [[key.replace("_", " "), _share(value)] for key, value in r.items()
+                  table(["headline", "share"], [[key.replace("_", " "), percent(value)] for key, value in r.items()
                                                 if key.endswith("_share")]),
                   table(["form", "invited", "answered", "response rate", "after each reminder"],
-                        [[form, f["invited"], f["answered"], _share(f["response_rate"]),
-                          " / ".join(_share(x) for x in f["after_each_reminder"][1:]) or "-"]
+                        [[form, f["invited"], f["answered"], percent(f["response_rate"]),
+                          " / ".join(percent(x) for x in f["after_each_reminder"][1:]) or "-"]
                          for form, f in r["evaluation"]["response_rates"].items()])]
     return "\n".join(parts)
 
 
-def _share(value) -> str:
-    return "-" if value is None else f"{value:.0%}"

@@ -174,7 +174,8 @@ def write(path: Path, text: str) -> Path:
 NAMED = [[], ["request", "add"], ["action", "list"], ["action", "show"], ["action", "fire"], ["action", "update"],
          ["activity", "add"], ["activity", "list"], ["activity", "show"], ["activity", "fire"], ["activity", "update"],
          ["action", "history"], ["machine", "diagram"], ["portfolio", "import"], ["portfolio", "export"],
-         ["report"], ["init"], ["demo"], ["sweep"], ["evaluation", "show"], ["evaluation", "send"]]
+         ["report"], ["init"], ["demo"], ["sweep"], ["evaluation", "show"], ["evaluation", "send"],
+         ["report", "annual"], ["report", "period"]]
 
 
 def command_paths(command, path=()) -> list[list[str]]:
@@ -340,6 +341,17 @@ def test_an_actions_evaluation_is_shown_by_its_reference_and_wrong_collections_a
                               "monitoring (the Action is request)")
     badly.refused_in_one_line("is not an evaluation collection", "2026-07/P")
     assert "Evaluation forms sent from the beginning to today: 0 collection(s)" in report.ok().out
+
+
+def test_the_annual_report_counts_the_year_and_refuses_a_year_out_of_range(store):
+    registered(store("request", "add", *REQUEST_FLAGS, "--as", "ana"))
+    figures, text, wrong, period = store.many(["report", "annual", "2026", "--json"], ["report", "annual", "2026"],
+                                              ["report", "annual", "99999"], ["report", "--json", "--from", "2026-01-01"])
+    assert figures.json()["requests_received"] == 1 and figures.json()["actions"]["in_preparation"] == 1
+    assert figures.json()["evaluation"]["collections"] == 0
+    assert text.ok().out.startswith("2026 at a glance\n  1 new requests;")
+    wrong.refused_in_one_line("99999 is not a year")
+    assert period.json()["requests_received"] == 1  # `mieux report` with options is still the period's report
 
 
 def test_the_machine_diagram_is_mermaid_with_a_line_for_every_transition(tmp_path):

@@ -14,7 +14,9 @@ What counts, and by which date (the team's days):
 - experts deployed: distinct people (not assignments) deployed or done on those activities, by
   category, Member State of their administration and sex, and the share from EU Member State
   administrations; the expert pool (experts in the roster) at the year's end and its growth over
-  the year.
+  the year;
+- the timeline: each Action open at some point of the year, from its receipt (or 1 January) to its
+  end (or 31 December).
 """
 from collections import Counter
 from collections.abc import Iterable
@@ -34,6 +36,8 @@ EU_ADMINISTRATION = "eu_member_state_administration"
 
 @dataclass(frozen=True)
 class ActionRecord:
+    reference: str
+    name: str
     received_on: date
     region: str
     requester_type: str
@@ -111,8 +115,14 @@ def compute_annual(year: int, *, actions: Iterable[ActionRecord], activities: It
         "experts_by_category": _count(d.category for d in deployed.values()),
         "experts_by_member_state": _count(d.country for d in deployed.values()),
         "experts_by_sex": _count(d.sex for d in deployed.values()),
+        "experts_by_category_and_sex": {category: _count(d.sex for d in deployed.values() if d.category == category)
+                                        for category in _count(d.category for d in deployed.values())},
         "experts_from_eu_administrations_share": share(
             sum(1 for d in deployed.values() if d.category == EU_ADMINISTRATION), len(deployed)),
+        "timeline": [{"reference": a.reference, "name": a.name, "from": max(a.received_on, first).isoformat(),
+                      "to": min(a.closed_on or last, last).isoformat(), "state": a.state}
+                     for a in sorted(actions, key=lambda a: (a.received_on, a.reference))
+                     if a.received_on <= last and not (a.closed_on and a.closed_on < first)],
         "expert_pool": {"at_year_end": pool_end, "added_in_year": pool_end - pool_start,
                         "growth": share(pool_end - pool_start, pool_start)},
         **({"evaluation": evaluation} if evaluation is not None else {}),

@@ -24,7 +24,7 @@ def annual_report(engine, year: int, *, zone, evaluation=None) -> dict:
     with reading(engine) as session:
         connection = session.connection()
         actions = {row.id: row for row in connection.execute(select(
-            a.c.id, a.c.received_on, a.c.region, a.c.requester_type, a.c.theme, a.c.countries, a.c.state,
+            a.c.id, a.c.reference, a.c.name, a.c.received_on, a.c.region, a.c.requester_type, a.c.theme, a.c.countries, a.c.state,
             a.c.closed_on, a.c.psg_decision_on))}
         first, last = date(year, 1, 1), date(year, 12, 31)
         activities = connection.execute(select(t.c.id, t.c.action_id, t.c.type, t.c.start, t.c.state,
@@ -46,7 +46,7 @@ def annual_report(engine, year: int, *, zone, evaluation=None) -> dict:
                  for moment in connection.execute(select(e.c.created_at)).scalars()]
     return compute_annual(
         year,
-        actions=[ActionRecord(r.received_on, r.region, r.requester_type, r.theme, tuple(r.countries), r.state,
+        actions=[ActionRecord(r.reference, r.name, r.received_on, r.region, r.requester_type, r.theme, tuple(r.countries), r.state,
                               r.closed_on, r.psg_decision_on) for r in actions.values()],
         activities=[ActivityRecord(r.id, r.type, r.start, r.state, actions[r.action_id].region,
                                    tuple(actions[r.action_id].countries), r.participants or {},

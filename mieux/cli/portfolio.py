@@ -45,6 +45,8 @@ report_app = sub_app("The programme's figures: for a period (`mieux report [--fr
 def annual_command(
     ctx: typer.Context,
     year: Annotated[int, typer.Argument(help="The year, e.g. 2026.")],
+    html: Annotated[Optional[Path], typer.Option("--html", help="Also write the report as one self-contained HTML "
+                                                 "file with its charts (opens offline, prints).")] = None,
     json_: Json = False,
 ) -> None:
     """The year at a glance: requests, Actions, activities, experts deployed, participants, countries, deliverables,
@@ -53,7 +55,15 @@ def annual_command(
 
     rt = runtime(ctx)
     figures = annual_report(rt.app.engine, year, zone=rt.app.facility.zone, evaluation=rt.app.evaluation)
-    typer.echo(as_json(figures) if json_ else render_annual(figures))
+    if html is not None:
+        from domain.errors import InvalidInput
+        from mieux.annual_page import annual_html
+
+        try:
+            html.write_text(annual_html(figures, facility=rt.app.facility.name), encoding="utf-8")
+        except OSError as error:
+            raise InvalidInput(f"cannot write {html}: {error.strerror}") from None
+    typer.echo(as_json(figures) if json_ else render_annual(figures) + (f"\n\nwrote {html}" if html else ""))
 
 
 def render_annual(r: dict) -> str:

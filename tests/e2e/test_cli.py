@@ -343,10 +343,14 @@ def test_an_actions_evaluation_is_shown_by_its_reference_and_wrong_collections_a
     assert "Evaluation forms sent from the beginning to today: 0 collection(s)" in report.ok().out
 
 
-def test_the_annual_report_counts_the_year_and_refuses_a_year_out_of_range(store):
+def test_the_annual_report_counts_the_year_and_refuses_a_year_out_of_range(store, tmp_path):
     registered(store("request", "add", *REQUEST_FLAGS, "--as", "ana"))
-    figures, text, wrong, period = store.many(["report", "annual", "2026", "--json"], ["report", "annual", "2026"],
-                                              ["report", "annual", "99999"], ["report", "--json", "--from", "2026-01-01"])
+    figures, text, wrong, period, nowhere = store.many(
+        ["report", "annual", "2026", "--json"], ["report", "annual", "2026", "--html", str(tmp_path / "2026.html")],
+        ["report", "annual", "99999"], ["report", "--json", "--from", "2026-01-01"],
+        ["report", "annual", "2026", "--html", str(tmp_path / "missing" / "2026.html")])
+    assert "<svg" in (tmp_path / "2026.html").read_text(encoding="utf-8")
+    nowhere.refused_in_one_line("cannot write", "No such file or directory")
     assert figures.json()["requests_received"] == 1 and figures.json()["actions"]["in_preparation"] == 1
     assert figures.json()["evaluation"]["collections"] == 0
     assert text.ok().out.startswith("2026 at a glance\n  1 new requests;")

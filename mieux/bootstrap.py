@@ -16,7 +16,7 @@ from mieux.service import ActionService, Effect, Observer
 from mieux.subjects import MACHINES, checked_policy, parents_of, people_of
 from notifications.directory import Directory
 from notifications.planner import TransitionAlerts
-from states.action import CLOSED, MONITORING
+from states.action import CLOSED, IMPLEMENTATION, MONITORING
 from store.db import check_schema, make_engine
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class App:
         alerts = TransitionAlerts(self.directory, MACHINES.values(), parents=parents_of, people=people_of)
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
                                      effects=[self._keep_deadlines, self._invitation_links, alerts, *effects],
-                                     spawners=[self._make_checklists, self._open_evaluations],
+                                     spawners=[self._make_checklists, self._open_evaluations, self._draft_news],
                                      prepare=lambda: (self.deadline_keeper, self.checklists))
 
     def _held(self, person_id: str):
@@ -120,6 +120,13 @@ class App:
     def _invitation_links(self, session, row, event) -> None:
         if event.subject == "assignment" and event.trigger == "invite":  # else nothing is built
             self.invitations(session, row, event)
+
+    def _draft_news(self, session, row, event) -> list:
+        if event.subject != "action" or event.dest not in (IMPLEMENTATION, CLOSED):
+            return []
+        from mieux.communications import draft_news
+
+        return draft_news(session, row, event, facility=self.facility.name)
 
     def _open_evaluations(self, session, row, event) -> list:
         if not (event.subject == "activity" and event.trigger == "deliver"

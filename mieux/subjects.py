@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from domain.activities import ActivityChanges
 from domain.assignments import AssignmentChanges
+from domain.communications import CommunicationChanges
 from domain.logistics import ItemChanges
 from domain.errors import InvalidInput, NotFound
 from domain.schemas import ActionChanges, Changes
@@ -26,9 +27,11 @@ from states.activity import ACTIVITY, CANCELLED as ACTIVITY_CANCELLED
 from states.assignment import ASSIGNMENT, GONE as ASSIGNMENT_GONE, LIVE as ASSIGNMENT_LIVE
 from states.checklist import CHECKLIST_ITEM, OPEN as ITEM_OPEN
 from states.collection import EVALUATION_COLLECTION
+from states.communication import COMMUNICATION_TASK
 from states.machine import StateMachine
 from store import rows
-from store.tables import (Action, Activity, Assignment, ChecklistItem, EvaluationCollection, Expert, FormLink,
+from store.tables import (Action, Activity, Assignment, ChecklistItem, CommunicationTask, EvaluationCollection, Expert,
+                          FormLink,
                           InvitationLink)
 
 
@@ -448,7 +451,40 @@ def respondents(session: Session, collection: EvaluationCollection, *, unanswere
             if not (unanswered and answered_at)]
 
 
-KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIST_ITEMS, COLLECTIONS)}
+# -- Communications tasks ----------------------------------------------------------------------
+TASK_KEY = re.compile(r"^(\d{4}-\d{2,4})/[Nn](\d{1,4})$")
+_task = CommunicationTask.__table__
+_TASK_COLUMNS = [c.key for c in _task.columns]
+_TASK_WHERE = (_task.c.action_id == bindparam("action_id")) & (_task.c.number == bindparam("number"))
+_TASK = rows.Prepared(select(_task).where(_TASK_WHERE))
+_TASK_FOR_UPDATE = rows.Prepared(select(_task).where(_TASK_WHERE).with_for_update())
+
+
+def find_task(session: Session, key: str, *, for_update: bool = False) -> CommunicationTask:
+    """A communications task by its key, `2026-07/N1`; its Action stays known to the unit of work."""
+    found = TASK_KEY.match(key.strip())
+    if not found:
+        raise InvalidInput(f"{key!r} is not a communications task: name it by its Action and N with its number, "
+                           "like 2026-07/N1 (mieux comms list shows them)")
+    action = find_action(session, found.group(1))
+    rows.remember(session, action)
+    values = (_TASK_FOR_UPDATE if for_update else _TASK).tuples(session, {"action_id": action.id,
+                                                                        "number": int(found.group(2))})
+    if not values:
+        raise NotFound(f"no communications task {key.strip()!r} (mieux comms list {found.group(1)} lists them)")
+    return rows.loaded(CommunicationTask, dict(zip(_TASK_COLUMNS, values[0])))
+
+
+def task_view(session: Session, task: CommunicationTask, *, reason=None, to=None, changed=frozenset(),
+              today: date | None = None) -> View:
+    return View(task, reason=reason, to=to, changed=changed, today=today)
+
+
+COMMUNICATIONS = Kind(COMMUNICATION_TASK, CommunicationTask, CommunicationChanges, find_task,
+                      key=lambda session, t: f"{action_of(session, t).reference}/N{t.number}", view=task_view,
+                      title=lambda _session, t: t.title, parents={"action": action_of})
+
+KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIST_ITEMS, COLLECTIONS, COMMUNICATIONS)}
 """Every kind of subject, by name."""
 
 

@@ -262,6 +262,18 @@ KINDS: dict[str, dict[str, str]] = {
         "next": "Record it (mieux action update {{ reference }} --focal-point-email ADDRESS), then send the form "
                 "with mieux evaluation send {{ reference }}/P.",
     },
+    "communication.drafted": {
+        "subject": "News item to review: {{ title }}",
+        "summary": "The engine drafted a news item on the {{ occasion }} of {{ of_action }}: \"{{ title }}\".",
+        "next": "Read and edit it (mieux comms show {{ reference }}), tick its visibility checklist, then review "
+                "it (mieux comms fire {{ reference }} review).",
+    },
+    "communication.published": {
+        "subject": "Published: {{ title }}",
+        "summary": "The news item \"{{ title }}\" about {{ of_action }} is published"
+                   "{% if published_url %} at {{ published_url }}{% endif %}.",
+        "next": "Share it with the partner and the EU Delegation.",
+    },
     "invitation_answer.reminder": {
         "subject": "Reminder: your answer to the invitation, by {{ due }}",
         "summary": "We have not yet had your answer to the invitation to {{ action }} ({{ of_action }}). "

@@ -431,3 +431,33 @@ class InvitationLink(SQLModel, table=True):
     token_hash: str = Field(unique=True)
     created_at: datetime
     answered_at: datetime | None = None
+
+
+_task_version = Column("version", Integer, nullable=False)
+
+
+class CommunicationTask(SQLModel, table=True):
+    """A news item about an Action for the communications officer (drafted, reviewed, published or
+    dropped), with its visibility checklist. People name it by its Action and number, `2026-07/N1`."""
+
+    __tablename__ = "communication_task"
+    __table_args__ = (UniqueConstraint("action_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    number: int
+    occasion: str
+    """What made it: the Action's `approval` or its `closure`."""
+    title: str
+    draft: str
+    eu_funding_acknowledged: bool = False
+    partner_approved: bool = False
+    photos_consented: bool | None = None
+    """None: no photos; False: photos without everyone's consent yet."""
+    published_url: str | None = None
+    state: str = Field(index=True)
+    state_since: datetime
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1, sa_column=_task_version)
+
+    __mapper_args__ = {"version_id_col": _task_version}

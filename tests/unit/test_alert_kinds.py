@@ -36,8 +36,11 @@ ACTIVITY = SimpleNamespace(start=date(2026, 9, 14), end=date(2026, 9, 16), city=
                            title="Training of border officers", state="preparing")
 ASSIGNMENT = SimpleNamespace(working_days=3, travel_days=2, fee_per_day="450.00", contract_on=date(2026, 8, 3),
                              report_on=None)
-SAMPLES = {"action": ACTION, "activity": ACTIVITY, "assignment": ASSIGNMENT}
-PARENTS = {"action": {}, "activity": {}, "assignment": {"activity": ACTIVITY, "link": SimpleNamespace(nonce="n", path="i")}}
+TASK = SimpleNamespace(title="New MIEUX Action with Ghana Immigration Service: Ghana II", occasion="approval",
+                       published_url="https://mieux.example/news/ghana-ii")
+SAMPLES = {"action": ACTION, "activity": ACTIVITY, "assignment": ASSIGNMENT, "communication_task": TASK}
+PARENTS = {"action": {}, "activity": {}, "communication_task": {},
+           "assignment": {"activity": ACTIVITY, "link": SimpleNamespace(nonce="n", path="i")}}
 DEADLINES = [Row("fiche", "Action Fiche due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None),
              Row("psg_decision", "PSG decision due", datetime(2026, 3, 18, 8, tzinfo=timezone.utc), None),
              Row("invitation_answer", "Answer due", datetime(2026, 3, 23, 8, tzinfo=timezone.utc), None)]
@@ -53,6 +56,8 @@ SAID = {  # what the message shows of each fact, with the samples above
     "activity.end": "to Wednesday 16 September 2026", "activity.city": "in Accra", "activity.country": "(GH)",
     "activity.remote": "in Accra", "working_days": "3 working days", "travel_days": "2 travel days",
     "fee_per_day": "EUR 450.00 per working day", "deadline.invitation_answer": "by Monday 23 March 2026",
+    "title": "Ghana Immigration Service: Ghana II", "occasion": "on the approval of",
+    "published_url": "https://mieux.example/news/ghana-ii",
 }
 
 
@@ -61,7 +66,8 @@ def alert_data(kind: str, owed, subject=None, deadlines=DEADLINES, facility=None
     names = {p.id: p.name for p in facility.people} if facility else {}
     subject = subject or SAMPLES[kind]
     reference, name = {"action": ("2026-07", "Ghana II"), "activity": ("2026-07/2", "Training of border officers"),
-                       "assignment": ("2026-07/2/E3", "on Training of border officers")}[kind]
+                       "assignment": ("2026-07/2/E3", "on Training of border officers"),
+                       "communication_task": ("2026-07/N1", "New MIEUX Action")}[kind]
     base = {"reference": reference, "name": name, "state": "rejected", "previous_state": "approval",
             "reason": "elections", "actor": "psg-home", "actor_name": "PSG member (DG HOME)"}
     if kind != "action":

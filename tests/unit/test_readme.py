@@ -67,3 +67,12 @@ def test_the_checklist_table_of_the_readme_is_the_machines():
     said = {(r["trigger"], source, r["to"], frozenset(r["who"])) for r in rows for source in r["from"].split(", ")}
     assert said == {(rule.trigger, source, rule.dest, rule.roles) for rule in CHECKLIST_ITEM.rules
                     for source in rule.source}
+
+
+def test_the_communications_table_of_the_readme_is_the_machines():
+    from states.communication import COMMUNICATION_TASK
+
+    rows = lifecycle_rows("| communications trigger | from | to |")
+    said = {(r["trigger"], source, r["to"], frozenset(r["who"])) for r in rows for source in r["from"].split(", ")}
+    assert said == {(rule.trigger, source, rule.dest, rule.roles)
+                    for rule in COMMUNICATION_TASK.rules for source in rule.source}

@@ -48,7 +48,7 @@ def news_draft(occasion: str, *, name: str, requester: str, countries: Iterable[
         title = f"New {facility} Action with {requester}: {name}"
         text = (f"{facility} will support {requester} ({places}) through a new peer-to-peer Action, {name}.{goal}"
                 + (f" Planned activities: {planned}." if planned else "")
-                + f" The Action is funded by the European Union.")
+                + " The Action is funded by the European Union.")
         return title, text
     held = [a for a in activities if a.state in ("delivered", "evaluated")]
     women, men, other = (sum(getattr(a, sex) for a in held) for sex in ("women", "men", "other"))

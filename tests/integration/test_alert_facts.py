@@ -102,6 +102,8 @@ def test_the_approval_notice_gives_the_psgs_decision_date_and_each_reader_their_
     mails(app, smtp)
     app.service.fire(reference, "approve", actor="psg-devco", changes=ActionChanges(psg_decision_on=date(2026, 3, 9)))
     received = mails(app, smtp)
+    news = received.pop("sofia.rossi@mieux.example")  # the communications officer: the news item drafted
+    assert "News item to review: New MIEUX Action with Ghana Immigration Service" in news.subject
     assert set(received) == {"ana.ferreira@mieux.example", "pieter.janssens@mieux.example",
                              "marta.kowalska@mieux.example"}
     for mail in received.values():

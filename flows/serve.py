@@ -139,11 +139,16 @@ def drain_prefect_workers(timeout: float = 5) -> None:
     EventsWorker.drain_all(timeout=timeout)
 
 
+FIGURES_CRON = "0 6 * * 1"
+"""When the year's figures are published: Mondays at 06:00 UTC, before the team's day starts."""
+
+
 def deployments(settings: Settings) -> list:
     """What `mieux serve` serves."""
     from config.facility import load_facility
     from flows.admin import fire_trigger, register_request
     from flows.deadlines import deadline_timer, sweep
+    from flows.figures import publish_figures
     from flows.outbox import dispatch
 
     people = sorted(person.id for person in load_facility(settings.facility_file).people)
@@ -160,6 +165,9 @@ def deployments(settings: Settings) -> list:
                                description="Send the alerts owed (the serving process also does it every second)."),
         deadline_timer.to_deployment(name="timers", tags=["mieux"],
                                      description="One scheduled run per deadline timer."),
+        publish_figures.to_deployment(name="figures", cron=FIGURES_CRON, tags=["mieux"],
+                                      description="The year's figures as an artifact, every Monday morning; in "
+                                                  "January last year's whole report too."),
         *admin,
     ]
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from mieux.render import percent
+
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "web" / "templates"),
                         autoescape=select_autoescape(default=True, default_for_string=True))
 COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000", "#a5a5a5"]
@@ -17,8 +19,34 @@ COLOURS = ["#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#b
 def annual_html(figures: dict, *, facility: str) -> str:
     """The page for the figures of `mieux.annual.annual_report`."""
     charts = [_chart(*spec) for spec in _charts(figures)]
-    return TEMPLATES.get_template("annual.html").render(r=figures, facility=facility, charts=charts,
-                                                        label=lambda key: str(key).replace("_", " "))
+    return TEMPLATES.get_template("annual.html").render(r=figures, facility=facility, charts=charts, label=label)
+
+
+def annual_markdown(r: dict, *, facility: str, as_of: str, note: str = "") -> str:
+    """The figures as the Prefect UI shows them (a Markdown artifact): the glance, then each count."""
+    people, pool, actions = r["participants"], r["expert_pool"], r["actions"]
+    lines = [f"# {facility}: {r['year']} at a glance", f"_Counted from the records, {as_of}._ {note}".rstrip(), "",
+             "| figure | value |", "|---|---|",
+             f"| new requests | {r['requests_received']} |",
+             *(f"| Actions {label(k)} | {actions[k]} |" for k in actions),
+             f"| activities organised | {r['activities_organised']} |",
+             f"| countries benefited | {len(r['countries_benefited'])} |",
+             f"| experts deployed | {r['experts_deployed']} |",
+             f"| from EU Member State administrations | {percent(r['experts_from_eu_administrations_share'])} |",
+             f"| participants | {people['total']} ({percent(people['women_share'])} women, "
+             f"{percent(people['men_share'])} men) |",
+             f"| expert pool at year end | {pool['at_year_end']} ({pool['added_in_year']:+d}) |",
+             *(f"| {label(k)} | {percent(v)} |" for k, v in r.get("evaluation", {}).items() if k.endswith("_share"))]
+    for title, key in (("Requests by region", "requests_by_region"), ("Activities by type", "activities_by_type"),
+                       ("Experts by category", "experts_by_category")):
+        if r[key]:
+            lines += ["", f"## {title}", "", "| | count |", "|---|---|",
+                      *(f"| {label(k)} | {n} |" for k, n in r[key].items())]
+    return "\n".join(lines)
+
+
+def label(key) -> str:
+    return str(key).replace("_", " ")
 
 
 def _charts(r: dict) -> list[tuple]:

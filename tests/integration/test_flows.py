@@ -30,9 +30,10 @@ def prefect(prefect_api):
 
 
 @pytest.fixture
-def app(sqlite_url, clock):
+def app(sqlite_url, clock, tmp_path):
     clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
-    built = bootstrap(Settings(database_url=sqlite_url, mirror_horizon_days=60), clock=clock)  # every timer here
+    built = bootstrap(Settings(database_url=sqlite_url, data_dir=tmp_path / "data", mirror_horizon_days=60),
+                      clock=clock)  # every timer here
     runtime.install(built)
     yield built
     runtime.install(None)
@@ -407,3 +408,26 @@ def test_a_checklist_items_runs_move_when_its_activity_is_postponed_and_are_canc
     app.service.transition("activity", key, "cancel", actor="ana", reason="the partner withdrew")
     sweep()
     assert {state for state, _ in venue()} == {"CANCELLED"}
+
+
+def test_the_years_figures_are_an_artifact_and_in_january_last_years_whole_report_too(prefect, app, clock):
+    from prefect.artifacts import Artifact
+
+    from config.settings import DEFAULT_FACILITY
+    from flows.figures import figures_key, publish_figures
+    from flows.serve import FIGURES_CRON, deployments
+
+    clock.set(datetime(2019, 1, 7, 8, tzinfo=UTC))  # a Monday of January, years no other test here uses
+    app.service.register(request(received_on=date(2018, 11, 2), name="Figures I"), actor="ana")
+    app.service.register(request(received_on=date(2019, 1, 3), name="Figures II"), actor="ana")
+    done = publish_figures(return_state=True).result()
+    assert done == {2019: {"requests": 1, "activities": 0, "experts": 0},
+                    2018: {"requests": 1, "activities": 0, "experts": 0}}
+    this_year, last_year = Artifact.get(figures_key(2019)), Artifact.get(figures_key(2018))
+    assert "| new requests | 1 |" in this_year.data and "the year so far (2019-01-07)" in this_year.data
+    assert "the whole year" in last_year.data and "annual-2018.html" in last_year.data
+    assert "<svg" in (app.settings.data_dir / "reports" / "annual-2018.html").read_text(encoding="utf-8")
+    clock.set(datetime(2019, 2, 4, 8, tzinfo=UTC))
+    assert list(publish_figures(return_state=True).result()) == [2019]  # after January: the year so far only
+    served = {d.name: d for d in deployments(Settings(facility_file=DEFAULT_FACILITY))}["figures"]
+    assert [s.schedule.cron for s in served.schedules] == [FIGURES_CRON]

@@ -22,6 +22,7 @@ from store.db import check_schema, make_engine
 if TYPE_CHECKING:
     from mieux.evaluation import Evaluation
     from mieux.invitations import Invitations
+    from mieux.knowledge import Knowledge
     from notifications.links import FormLinks
     from domain.calendar import BusinessCalendar
     from mieux.experts import Roster
@@ -38,7 +39,8 @@ class App:
         self.directory = Directory(facility, held=self._held)
         alerts = TransitionAlerts(self.directory, MACHINES.values(), parents=parents_of, people=people_of)
         self.service = ActionService(engine=engine, facility=facility, clock=clock, observers=observers,
-                                     effects=[self._keep_deadlines, self._invitation_links, alerts, *effects],
+                                     effects=[self._keep_deadlines, self._invitation_links, self._file_knowledge,
+                                              alerts, *effects],
                                      spawners=[self._make_checklists, self._open_evaluations, self._draft_news],
                                      prepare=lambda: (self.deadline_keeper, self.checklists))
 
@@ -120,6 +122,17 @@ class App:
     def _invitation_links(self, session, row, event) -> None:
         if event.subject == "assignment" and event.trigger == "invite":  # else nothing is built
             self.invitations(session, row, event)
+
+    @cached_property
+    def knowledge(self) -> "Knowledge":
+        """The knowledge register: filed on closure, added to by hand, searched."""
+        from mieux.knowledge import Knowledge
+
+        return Knowledge(engine=self.engine, service=self.service)
+
+    def _file_knowledge(self, session, row, event) -> None:
+        if event.subject == "action" and event.dest == CLOSED:  # else nothing is built
+            self.knowledge(session, row, event)
 
     def _draft_news(self, session, row, event) -> list:
         if event.subject != "action" or event.dest not in (IMPLEMENTATION, CLOSED):

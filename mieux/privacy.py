@@ -149,11 +149,15 @@ def _replace(session, table, column, is_json: bool, value: str, pseudonym: str) 
 
 
 def _scrub_file(engine) -> None:
-    """On SQLite, leave no old value in the file's free pages or its write-ahead log."""
+    """On SQLite, leave no old value in the file's free pages or its write-ahead log, nor in the
+    full-text index's older segments (merged into one, without the replaced words)."""
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
+        if raw.execute("SELECT 1 FROM sqlite_master WHERE name = 'knowledge_fts'").fetchone():
+            raw.execute("INSERT INTO knowledge_fts(knowledge_fts) VALUES ('optimize')")
+            raw.commit()
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         raw.execute("VACUUM")
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -461,3 +461,34 @@ class CommunicationTask(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_task_version)
 
     __mapper_args__ = {"version_id_col": _task_version}
+
+
+class KnowledgeEntry(SQLModel, table=True):
+    """One entry of the knowledge register: an Action's lessons learnt, a deliverable or a good
+    practice, filed when the Action closes, or a case study the knowledge officer adds. Searched in
+    full text (SQLite FTS5 `knowledge_fts`, PostgreSQL `search` tsvector; migration 0019), kept in
+    step by the store itself."""
+
+    __tablename__ = "knowledge_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
+    kind: str = Field(index=True)
+    title: str
+    body: str
+    theme: str | None = None
+    region: str | None = None
+    activity_type: str | None = None
+    year: int | None = Field(default=None, index=True)
+    created_at: datetime
+    created_by: str
+
+
+def described_here(obj, name, type_, reflected, compare_to) -> bool:
+    """For alembic's comparisons: what these models describe. The full-text index the store keeps
+    itself (migration 0019: SQLite's knowledge_fts and its shadow tables, PostgreSQL's generated
+    `search` column and its GIN index) is not."""
+    if type_ == "table":
+        return not str(name).startswith("knowledge_fts")
+    if type_ == "column" and name == "search":
+        return obj.table.name != "knowledge_entry"
+    return not (type_ == "index" and name == "ix_knowledge_entry_search")

@@ -20,7 +20,7 @@ import typer
 
 from domain.errors import MieuxError
 from mieux.cli import (actions, activities, assignments, calendar, comms, costs, deadlines, evaluation, experts,
-                       logistics, outbox, portfolio, requests, sweep)
+                       knowledge, logistics, outbox, portfolio, requests, sweep)
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
@@ -33,6 +33,8 @@ app.add_typer(assignments.app, name="assignment")
 app.add_typer(logistics.app, name="logistics")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(comms.app, name="comms")
+app.add_typer(knowledge.app, name="knowledge")
+app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(evaluation.participants_app, name="participants")
 app.add_typer(evaluation.evaluation_app, name="evaluation")
 app.add_typer(actions.machine_app, name="machine")

@@ -59,7 +59,7 @@ def _claim_store(app, *, reset: bool) -> None:
         if actions:  # the demo's own store, untouched since, and the person asked: start again from nothing
             for table in ("delivery", "alert", "timer", "deadline", "form_answer", "form_link", "evaluation_collection",
                           "participant", "invitation_link", "checklist_item", "assignment", "activity",
-                          "communication_task", "cursor", "reference_counter"):
+                          "communication_task", "knowledge_entry", "cursor", "reference_counter"):
                 session.exec(text(f"DELETE FROM {table}"))
             _empty_audit_and_actions(session)
             session.exec(text("DELETE FROM setting WHERE key = 'installation_id'"))  # new Prefect keys and events

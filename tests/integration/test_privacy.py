@@ -16,7 +16,7 @@ from domain.schemas import ActionChanges
 from mieux.experts import Roster
 from mieux.privacy import erase, export
 from store.db import transaction
-from store.tables import Assignment, Audit, Erasure, Expert
+from store.tables import Assignment, Audit, Erasure, Expert, KnowledgeEntry
 from tests.helpers import new_action_in
 from tests.integration.test_assignments import activity, wired  # noqa: F401 - the fixture
 
@@ -78,6 +78,10 @@ def test_an_expert_is_exported_whole_then_erased_everywhere_with_the_counts_kept
     wired.transition("assignment", f"{key}/{zofia}", "decline", actor="ana", reason=f"{NAME} is on leave ({PHONE})")
     wired.update(reference, ActionChanges(focal_point=f"Head of Policy (introduced by {EMAIL})"), actor="ana",
                  reason=f"{NAME} suggested it")
+    with transaction(engine) as session:  # a lesson filed in the knowledge register names her
+        session.add(KnowledgeEntry(kind="good_practice", title="Peer review of asylum files",
+                                   body=f"{NAME} from the Polish office led the review.", created_at=clock.now(),
+                                   created_by="sofia"))
 
     held = export(engine, zofia)
     assert held["roster"]["name"] == NAME and held["roster"]["phone"] == PHONE
@@ -91,13 +95,14 @@ def test_an_expert_is_exported_whole_then_erased_everywhere_with_the_counts_kept
     with pytest.raises(NotPermitted, match="only a programme_manager or admin may"):
         erase(engine, zofia, facility=facility, clock=clock, actor="ana")
     changed = erase(engine, zofia, facility=facility, clock=clock, actor="pieter", via="command line")
-    assert set(changed) == {"action.focal_point", "alert.data", "audit.payload", "audit.reason"}  # values replaced
+    assert set(changed) == {"action.focal_point", "alert.data", "audit.payload", "audit.reason",
+                            "knowledge_entry.body"}  # values replaced
     assert occurrences(engine, NAME, EMAIL, PHONE) == []
     assert counts(engine) == before
     if engine.dialect.name == "sqlite":
         path = Path(engine.url.database)
         raw = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
-        for value in (NAME, EMAIL, PHONE):
+        for value in (NAME, EMAIL, PHONE, "wisniewska"):  # the last: a word of the full-text index
             assert value.encode() not in raw and value.encode("unicode_escape") not in raw, value
     assert export(engine, jan)["roster"]["name"] == "Jan Novak"  # nobody else's data changed
     with transaction(engine) as session:

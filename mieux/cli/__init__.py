@@ -20,7 +20,7 @@ import typer
 
 from domain.errors import MieuxError
 from mieux.cli import (actions, activities, assignments, calendar, comms, costs, deadlines, evaluation, experts,
-                       knowledge, logistics, outbox, portfolio, requests, sweep)
+                       knowledge, logistics, outbox, portfolio, programme, requests, sweep)
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
@@ -39,6 +39,7 @@ app.add_typer(evaluation.participants_app, name="participants")
 app.add_typer(evaluation.evaluation_app, name="evaluation")
 app.add_typer(actions.machine_app, name="machine")
 app.add_typer(portfolio.app, name="portfolio")
+app.add_typer(programme.app, name="programme")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(portfolio.report_app, name="report")
 app.command("costs")(costs.costs)

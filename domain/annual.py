@@ -4,9 +4,10 @@ What counts, and by which date (the team's days):
 - requests received in the year, by `received_on`, by region, requester type and theme;
 - Actions ended in the year by `closed_on`, in the state they ended in (completed = closed,
   rejected, forwarded, withdrawn); Actions open at the year's end (received by then, not ended
-  by then) are `ongoing` once the PSG approved them by then (`psg_decision_on`; an Action past
-  approval whose decision date was never recorded, as imported history often is, counts as
-  approved), else `in_preparation`;
+  by then) are `ongoing` once the PSG approved them by then (`psg_decision_on`, on an Action the
+  PSG did approve: a date recorded before the approval does not count; an Action past approval
+  whose decision date was never recorded, as imported history often is, counts as approved), else
+  `in_preparation`;
 - activities organised: held (delivered or evaluated) and starting in the year, by type, by the
   region of their Action and by month; countries benefited: the partner countries of their
   Actions; deliverables by type; participants by sex (the people registered for an activity's
@@ -30,6 +31,8 @@ HELD = ("delivered", "evaluated")
 DEPLOYED = ("deployed", "completed")
 APPROVED = ("implementation", "monitoring", "closure", "closed")
 """States an Action reaches only once the PSG approved it."""
+NOT_APPROVED = ("request", "pre_implementation", "approval", "rejected", "forwarded")
+"""States of an Action the PSG has not approved (yet, or ever)."""
 ENDED = {"closed": "completed", "rejected": "rejected", "forwarded": "forwarded", "withdrawn": "withdrawn"}
 EU_ADMINISTRATION = "eu_member_state_administration"
 
@@ -130,8 +133,8 @@ def compute_annual(year: int, *, actions: Iterable[ActionRecord], activities: It
 
 
 def _approved_by(action: ActionRecord, day: date) -> bool:
-    if action.psg_decision_on is not None:
-        return action.psg_decision_on <= day and action.state != "rejected"
+    if action.psg_decision_on is not None:  # a date the PSG recorded before approving does not approve it
+        return action.psg_decision_on <= day and action.state not in NOT_APPROVED
     return action.state in APPROVED
 
 

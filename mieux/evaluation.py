@@ -52,6 +52,8 @@ class Page:
     language: str
     activity: str = ""
     closes_on: str = ""
+    role: str = ""
+    """Whose form: a partner's answers are theirs alone, so they are not told the answers are anonymous."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ class Evaluation:
         form = self.forms.forms[link.form]
         return {**self._facts(session, collection, action), "link_nonce": link.nonce,
                 "form_title": form.title[link.language], "form_intro": form.intro[link.language],
-                "language": link.language}
+                "language": link.language, "role": link.role}
 
     @staticmethod
     def _closes_on(session, collection) -> str | None:
@@ -204,6 +206,9 @@ class Evaluation:
                 raise InvalidInput(f"{key.strip()}'s forms have not gone out yet: they go out with everyone's "
                                    f"(mieux deadlines shows when)")
             action = action_of(session, collection)
+            if collection.activity_id is None and not action.focal_point_email:
+                raise InvalidInput(f"{action.reference} has no email for its focal point: record it first (mieux "
+                                   f"action update {action.reference} --focal-point-email ADDRESS)")
             linked = {r for r in session.exec(select(FormLink.recipient)
                                               .where(FormLink.collection_id == collection.id)).all()}
             missing = [r for r in self._recipients(session, collection, collection_activity(session, collection), action)
@@ -273,7 +278,7 @@ class Evaluation:
             activity = collection_activity(session, collection)
             title = activity.title if activity else action_of(session, collection).name
             closes = self._closes_on(session, collection)
-        return Page(self.forms.forms[link.form], link.language, title, closes[:10] if closes else "")
+        return Page(self.forms.forms[link.form], link.language, title, closes[:10] if closes else "", link.role)
 
     def submit(self, token: str, submitted: dict[str, list[str]]) -> Submitted:
         """Store one answer through a link, all or nothing; a second submission of the link stores nothing."""

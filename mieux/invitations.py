@@ -5,7 +5,8 @@ invitation email carries (rendered at send time, like a form link's: notificatio
 link opens a page with the mission and its terms; the answer fires `accept` or `decline` on the
 assignment as the expert (`E17`, holding only the `invited_expert` role, by the `link` door), in
 one transaction with the link's use, so an answer counts once. A link whose assignment is no
-longer invited (answered by the officer meanwhile, withdrawn) or is unknown opens nothing.
+longer invited (answered by the officer meanwhile, withdrawn), whose activity no longer goes ahead, or
+that is unknown opens nothing.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -13,14 +14,16 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from domain.errors import Refused
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.errors import Conflict, Refused
 from domain.schemas import text_problem
 from mieux.subjects import ASSIGNMENTS, activity_of, action_of
 from notifications.links import SHAPE, FormLinks, digest, new_nonce
-from states.assignment import INVITED, INVITED_EXPERT
+from states.assignment import INVITED, INVITED_EXPERT, OPEN_ACTIVITY
 from store import rows
 from store.db import reading, transaction
-from store.tables import Assignment, Expert, InvitationLink
+from store.tables import Activity, Assignment, Expert, InvitationLink
 
 REASON_MAX = 1000
 """The longest reason an expert may give for declining."""
@@ -95,6 +98,8 @@ class Invitations:
                                               reason=reason or None, via="link")
         except Refused as refused:  # a guard says no (the activity closed meanwhile): nothing is stored
             return f"invalid: {refused}"
+        except (StaleDataError, Conflict):  # the officer recorded an answer at the same moment: theirs stands
+            return "unavailable"
         self.service.notify(*events)
         return "accepted" if choice == "accept" else "declined"
 
@@ -110,4 +115,5 @@ def _link(session: Session, token: str):
     table = Assignment.__table__
     values = session.execute(select(table).where(table.c.id == link.assignment_id)).first()
     assignment = rows.loaded(Assignment, dict(values._mapping))
-    return (link, assignment) if assignment.state == INVITED else None
+    activity = session.get(Activity, assignment.activity_id)
+    return (link, assignment) if assignment.state == INVITED and activity.state in OPEN_ACTIVITY else None

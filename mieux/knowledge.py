@@ -75,6 +75,12 @@ class Knowledge:
             raise NotPermitted(f"cannot add to the knowledge register: only a {' or '.join(sorted(KEEPERS))} may, "
                                f"and {actor} is {' and '.join(sorted(roles))}")
         problems = _filters_checked(theme=theme, activity_type=activity_type, year=year)
+        if region is not None:
+            known = self.service.facility.region(region)
+            if known is None:
+                problems.append(f"--region: {region!r} is not a region of the facility file "
+                                f"({', '.join(self.service.facility.regions)})")
+            region = known
         if kind not in ADDED_BY_HAND:
             problems.append(f"--kind: {kind!r} is not one of {', '.join(ADDED_BY_HAND)} (lessons learnt and "
                             "deliverables are filed when their Action closes)")

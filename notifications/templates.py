@@ -196,6 +196,13 @@ KINDS: dict[str, dict[str, str]] = {
                        "replying to this message{% endif %}.",
         "next": "Record the expert's answer (mieux assignment fire {{ reference }} accept|decline).",
     },
+    "assignment.accepted": {
+        "subject": "Accepted: {{ action }}",
+        "summary": "{{ action }} accepted the invitation to {{ activity_title }}{% if mission %} ({{ mission }}){% endif %}"
+                   ", part of {{ of_action }}.",
+        "next.logistics_assistant": "Prepare the expert's travel, visa and insurance for the mission.",
+        "next": "Send the contract (mieux assignment fire {{ reference }} send_contract --contract-on DATE).",
+    },
     "assignment.declined": {
         "subject": "Declined: {{ action }}",
         "summary": "{{ action }} ({{ of_action }}{% if mission %}, {{ mission }}{% endif %}) was declined"
@@ -214,13 +221,13 @@ KINDS: dict[str, dict[str, str]] = {
         "subject": "{{ form_title }}: {{ name }}",
         "summary": "{{ form_intro }} ({{ name }}, {{ of_action }})",
         "next": "Answer the form through your own link below{% if closes_on %} by {{ closes_on|day }}{% endif %}: "
-                "it takes a few minutes, and your answers are not linked to your name.",
+                "it takes a few minutes{% if role != 'partner' %}, and your answers are not linked to your name{% endif %}.",
         "next.fr": "Répondez au questionnaire par votre lien personnel ci-dessous{% if closes_on %} avant le "
-                   "{{ closes_on|day }}{% endif %} : cela prend quelques minutes, et vos réponses ne sont pas "
-                   "associées à votre nom.",
+                   "{{ closes_on|day }}{% endif %} : cela prend quelques minutes{% if role != 'partner' %}, et vos "
+                   "réponses ne sont pas associées à votre nom{% endif %}.",
         "next.es": "Responda al cuestionario con su enlace personal más abajo{% if closes_on %} antes del "
-                   "{{ closes_on|day }}{% endif %}: le llevará unos minutos, y sus respuestas no se vinculan a su "
-                   "nombre.",
+                   "{{ closes_on|day }}{% endif %}: le llevará unos minutos{% if role != 'partner' %}, y sus respuestas "
+                   "no se vinculan a su nombre{% endif %}.",
     },
     "form.reminder": {
         "subject": "Reminder - {{ form_title }}: {{ name }}",
@@ -533,7 +540,7 @@ def render(kind: str, data: dict, *, zone: ZoneInfo, roles=(), facility: str = "
     renders such an alert without it instead, with a warning: an alert written before its kind
     carried the fact is still worth sending."""
     values = {"reason": None, "deadline": "", "state": "", "failed_kind": "", "person": "", "channel": "",
-              "attempts": "", "error": "", "delivery": "", "of_action": "", "form_url": None, **data, **_activity_dates(data)}
+              "attempts": "", "error": "", "delivery": "", "of_action": "", "form_url": None, "role": None, **data, **_activity_dates(data)}
     values["action"] = f"{data.get('reference', '')} {data.get('name', '')}".strip()
     values["state"] = str(values["state"]).replace("_", " ")
     values["due"] = due_text(data["due_at"], data.get("moved_from"), zone) if data.get("due_at") else ""

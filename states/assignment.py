@@ -111,6 +111,7 @@ ALERTS = {
     "invite": owes("assignment.invited", ["expert"],
                    facts=[*MISSION, "working_days", "travel_days", "fee_per_day", "deadline.invitation_answer",
                           "link.nonce", "link.path"]),
+    "accept": owes("assignment.accepted", ["project_officer", "logistics_assistant"], facts=MISSION),
     "decline": owes("assignment.declined", ["project_officer"], facts=MISSION),
     "withdraw": owes("assignment.withdrawn", ["project_officer", "logistics_assistant"], facts=MISSION),
 }

@@ -98,7 +98,9 @@ def test_the_annual_figures_equal_counts_made_from_the_raw_rows(engine, facility
     assert report["actions"]["completed"] == ended["closed"] and report["actions"]["rejected"] == ended["rejected"]
     open_at_end = [a for a in actions if day(a.received_on) <= last and not (a.closed_on and day(a.closed_on) <= last)]
     approved = [a for a in open_at_end
-                if (day(a.psg_decision_on) <= last and a.state != "rejected" if a.psg_decision_on
+                if (day(a.psg_decision_on) <= last
+                    and a.state not in ("request", "pre_implementation", "approval", "rejected", "forwarded")
+                    if a.psg_decision_on
                     else a.state in ("implementation", "monitoring", "closure", "closed"))]
     assert report["actions"]["ongoing"] == len(approved)
     assert report["actions"]["in_preparation"] == len(open_at_end) - len(approved)
@@ -152,3 +154,17 @@ def test_a_year_outside_the_programmes_range_is_refused_and_an_empty_year_has_no
     empty = annual_report(engine, 2030, zone=facility.zone)
     assert empty["activities_organised"] == empty["experts_deployed"] == empty["participants"]["total"] == 0
     assert empty["experts_from_eu_administrations_share"] is None and empty["participants"]["women_share"] is None
+
+
+def test_a_decision_date_recorded_before_the_psg_approves_does_not_make_an_action_ongoing():
+    from domain.annual import ActionRecord, compute_annual
+
+    def action(state, decided):
+        return ActionRecord("2026-01", "x", date(2026, 3, 1), "Asia", "national_authority", "horizontal", ("PH",),
+                            state, None, decided)
+
+    counted = compute_annual(2026, actions=[action("approval", date(2026, 12, 20)),
+                                            action("implementation", date(2026, 12, 20)),
+                                            action("monitoring", None), action("pre_implementation", None)],
+                             activities=[], deployments=[], experts_added=[])["actions"]
+    assert (counted["ongoing"], counted["in_preparation"]) == (2, 2)

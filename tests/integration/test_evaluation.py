@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from config.settings import DEFAULT_FACILITY, Settings
 from domain.activities import ActivityIn
-from domain.errors import GuardFailed, ImportRejected, NotPermitted
+from domain.errors import GuardFailed, ImportRejected, InvalidInput, NotPermitted
 from mieux.bootstrap import bootstrap
 from mieux.logistics import items_of
 from store.db import reading
@@ -230,7 +230,9 @@ def test_the_partner_authority_evaluates_the_action_in_monitoring_and_six_months
     sent = tokens(smtp)
     assert list(sent) == ["focal@partner.example"]  # the activity's participants: none registered
     page = app.evaluation.page(sent["focal@partner.example"])
-    assert (page.language, page.activity) == ("es", "Ghana II")  # the activities' language; the Action's name
+    assert (page.language, page.activity, page.role) == ("es", "Ghana II", "partner")  # the activities' language
+    invitation = next(m for m in smtp.inbox if m.recipients == ["focal@partner.example"]).part("html")
+    assert "le llevará unos minutos." in invitation  # a partner's answers are theirs: never called anonymous
     assert app.evaluation.submit(sent["focal@partner.example"], PARTNER_GOOD).outcome == "stored"
 
     app.service.transition("evaluation_collection", f"{key}/C", "close", actor="ana", reason="no participants")
@@ -269,7 +271,8 @@ def test_no_focal_point_email_tells_the_officer_and_the_form_goes_once_it_is_kno
     assert alert.recipients == ["ana"]
     with pytest.raises(NotPermitted):
         app.evaluation.send_missing(f"{reference}/P", actor="psg-devco")
-    assert app.evaluation.send_missing(f"{reference}/P", actor="ana") == []
+    with pytest.raises(InvalidInput, match="has no email for its focal point: record it first"):
+        app.evaluation.send_missing(f"{reference}/P", actor="ana")
     from domain.schemas import ActionChanges
 
     app.service.edit("action", reference, ActionChanges(focal_point_email="focal@partner.example"), actor="ana")

@@ -56,7 +56,9 @@ def test_the_expert_accepts_through_the_link_in_the_invitation_once(app, smtp): 
     with reading(app.engine) as session:
         assignment = find_assignment(session, key)
         trail = session.exec(select(Audit).where(Audit.subject_kind == "assignment").order_by(Audit.id)).all()[-1]
+        accepted = session.exec(select(Alert).where(Alert.kind == "assignment.accepted")).one()
     assert assignment.state == "accepted"
+    assert accepted.recipients == ["ana", "marta"]  # the officer sends the contract, logistics gets ready
     assert (trail.trigger, trail.actor, trail.via, trail.reason) == ("accept", who, "link", "Glad to")
 
 
@@ -79,3 +81,11 @@ def test_a_decline_tells_the_officer_and_an_answer_recorded_by_the_officer_ends_
 @pytest.mark.parametrize("token", ["", "x" * 43, "../../etc/passwd", "A" * 500])
 def test_an_unknown_or_malformed_link_opens_nothing(app, token):  # noqa: F811
     assert app.invitations.page(token) is None and app.invitations.answer(token, "accept") == "unavailable"
+
+
+def test_a_link_whose_activity_was_cancelled_opens_nothing(app, smtp):  # noqa: F811
+    key, _ = invited(app)
+    app.outbox.dispatch()
+    token = answer_link(smtp, "maria.garcia@interior.es")
+    app.service.transition("activity", key.rpartition("/")[0], "cancel", actor="ana", reason="the partner's elections")
+    assert app.invitations.page(token) is None and app.invitations.answer(token, "decline") == "unavailable"

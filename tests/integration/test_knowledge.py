@@ -67,6 +67,8 @@ def test_case_studies_are_the_knowledge_officers_and_bad_searches_say_what_is_wr
         app.knowledge.add(kind="case_study", title="x", body="y", actor="marta")
     with pytest.raises(InvalidInput, match="--kind: 'lessons_learnt' is not one of good_practice, case_study"):
         app.knowledge.add(kind="lessons_learnt", title="x", body="y", actor="sofia")
+    with pytest.raises(InvalidInput, match="--region: 'Atlantis' is not a region of the facility file"):
+        app.knowledge.add(kind="case_study", title="x", body="y", actor="sofia", region="Atlantis")
     with pytest.raises(InvalidInput, match="give some words"):
         app.knowledge.search(" ,;' ")
     with pytest.raises(InvalidInput, match="--theme: 'sport' is not one of"):

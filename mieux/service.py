@@ -250,7 +250,7 @@ class ActionService:
                             **view_extra)
         dest = subject.machine.fire(view, trigger, label=name, roles=roles)
         subject.machine.check_edit(payload, label=name, roles=roles)  # after the trigger's own roles
-        subject.machine.bookkeeping(row, source, dest, now)
+        subject.machine.bookkeeping(row, source, dest, now, self.today())
         row.updated_at = now
         data = payload if to is None else {**payload, "to": to}
         return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data, via=via)

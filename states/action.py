@@ -158,8 +158,9 @@ RULES = [
 ]
 
 
-def bookkeeping(action, source: str, dest: str, at) -> None:
-    """What a transition records on the Action besides its state (no I/O, no effects)."""
+def bookkeeping(action, source: str, dest: str, at, today=None) -> None:
+    """What a transition records on the Action besides its state (no I/O, no effects). `today` is
+    the team's date at `at` (an Action closed at 00:30 in Brussels on 1 January closed that day)."""
     action.state_since = at
     if dest == ON_HOLD:
         action.suspended_from = source
@@ -168,7 +169,7 @@ def bookkeeping(action, source: str, dest: str, at) -> None:
     if dest == APPROVAL and action.fiche_submitted_at is None:
         action.fiche_submitted_at = at
     if dest in TERMINAL:
-        action.closed_on = at.date()
+        action.closed_on = today or at.date()
 
 
 # -- what transitions owe people, and the facts each alert carries ------------------------------

@@ -10,7 +10,8 @@ needs, then every guard is evaluated so that the refusal lists all that is missi
 A machine also says who may change its subject's data by hand: `owned` fields are its own
 bookkeeping (the state, where an Action on hold returns to) and are never set by hand, and
 `editors` names the roles that may set each other field, by hand or as a trigger's payload;
-`bookkeeping(subject, source, dest, at)` is what a transition records besides the state; and
+`bookkeeping(subject, source, dest, at, today)` is what a transition records besides the state
+(`at` the moment, in UTC; `today` the team's date then); and
 `alerts` are what its transitions owe people, keyed by trigger (the creation trigger included).
 """
 import re
@@ -51,7 +52,7 @@ def owes(alert: str, tell: Iterable[str], *, facts: Iterable[str] = ()) -> Owes:
     return Owes(alert, tuple(tell), facts)
 
 
-def _no_bookkeeping(subject, source: str, dest: str, at) -> None:
+def _no_bookkeeping(subject, source: str, dest: str, at, today=None) -> None:
     subject.state_since = at
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import insert, text
 
 from mieux.annual import annual_report
 from domain.errors import InvalidInput
+from domain.schemas import ActionChanges
 from store.tables import Action, Activity, Assignment, Expert, Participant
 
 YEAR = 2025
@@ -168,3 +169,12 @@ def test_a_decision_date_recorded_before_the_psg_approves_does_not_make_an_actio
                                             action("monitoring", None), action("pre_implementation", None)],
                              activities=[], deployments=[], experts_added=[])["actions"]
     assert (counted["ongoing"], counted["in_preparation"]) == (2, 2)
+
+
+def test_an_action_closed_just_after_midnight_in_the_office_closed_that_day(service, clock):
+    from tests.helpers import new_action_in
+
+    reference = new_action_in(service, "closure")
+    clock.set(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))  # 00:30 on 1 January in Brussels
+    service.edit("action", reference, ActionChanges(final_report="Done.", lessons_learnt="Many."), actor="ana")
+    assert service.fire(reference, "close", actor="ana").closed_on == date(2027, 1, 1)

@@ -34,23 +34,35 @@ NOW = "2026-11-30 09:00:00.000000"
 
 
 def programme(path: Path, *, actions: int, experts: int, answers: int, seed: int = 2026) -> None:
+    """A valid programme (every record would pass `mieux programme import`), written straight in."""
     rng = random.Random(seed)
+    last = date(2026, 11, 30)
+    received = sorted(date(2019, 1, 1) + timedelta(days=rng.randrange((last - date(2019, 1, 1)).days))
+                      for _ in range(actions))
+    numbers: dict[int, int] = {}
+    rows = []
+    for n, day in enumerate(received, start=1):
+        numbers[day.year] = numbers.get(day.year, 0) + 1
+        state = rng.choice(STATES)
+        ended = state in ("closed", "rejected", "forwarded", "withdrawn")
+        rows.append((n, f"{day.year}-{numbers[day.year]:02d}", f"Action {n}",
+                     json.dumps(rng.sample(["GH", "TG", "SN", "PH", "MD"], 2)), rng.choice(REGIONS), day.isoformat(),
+                     state, NOW, min(day + timedelta(days=rng.randrange(30, 700)), last).isoformat() if ended else None,
+                     min(day + timedelta(days=90), last).isoformat()
+                     if state not in ("request", "pre_implementation", "approval", "rejected", "forwarded") else None,
+                     NOW, NOW))
     conn = sqlite3.connect(path)
     with conn:
         conn.executemany(
             "INSERT INTO action (id, reference, name, requester, requester_type, countries, region, theme, "
             "received_on, state, state_since, closed_on, psg_decision_on, triangular, created_at, updated_at, "
             "version) VALUES (?, ?, ?, 'x', 'national_authority', ?, ?, 'legal_migration', ?, ?, ?, ?, ?, 0, ?, ?, 1)",
-            [(n, f"{2020 + n % 8}-{n:04d}", f"Action {n}", json.dumps(rng.sample(["GH", "TG", "SN", "PH", "MD"], 2)),
-              rng.choice(REGIONS), (received := date(2020, 1, 1) + timedelta(days=rng.randrange(2900))).isoformat(),
-              (state := rng.choice(STATES)), NOW,
-              (received + timedelta(days=rng.randrange(30, 700))).isoformat() if state in
-              ("closed", "rejected", "forwarded", "withdrawn") else None,
-              (received + timedelta(days=90)).isoformat(), NOW, NOW) for n in range(1, actions + 1)])
+            rows)
         conn.executemany(
             "INSERT INTO expert (id, name, email, sex, nationality, category, administration, administration_country, "
             "languages, themes, keywords, available, unavailable, consent_on, consent_purpose, created_at, updated_at, "
-            "version) VALUES (?, ?, ?, ?, 'ES', ?, 'A', ?, '[]', '[]', '[]', '[]', '[]', '2024-01-01', 'EAR', ?, ?, 1)",
+            "version) VALUES (?, ?, ?, ?, 'ES', ?, 'A', ?, '[{\"language\": \"en\", \"level\": \"C1\"}]', "
+            "'[\"legal_migration\"]', '[]', '[]', '[]', '2024-01-01', 'EAR', ?, ?, 1)",
             [(n, f"Expert {n}", f"e{n}@x.example", rng.choice(["woman", "man"]), rng.choice(CATEGORIES),
               rng.choice(["ES", "FR", "DE", "IT", "PL"]),
               f"{(date(2018, 1, 1) + timedelta(days=rng.randrange(3000))).isoformat()} 09:00:00.000000", NOW)

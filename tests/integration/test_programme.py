@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from domain.activities import ActivityIn
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotPermitted
 from domain.programme import FILES
 from mieux.programme import export_programme
 from store.db import reading
@@ -65,3 +65,88 @@ def test_a_folder_that_cannot_be_written_is_one_clear_error(app, tmp_path):  # n
     (tmp_path / "taken").write_text("a file, not a folder", encoding="utf-8")
     with pytest.raises(InvalidInput, match="cannot write the programme into"):
         export_programme(app.engine, tmp_path / "taken", zone=app.facility.zone)
+
+
+@pytest.fixture
+def empty(database_url, tmp_path, clock, channels_file, request):
+    """A second engine on a fresh store of the same kind, for the programme to come into."""
+    from config.settings import DEFAULT_FACILITY, Settings
+    from mieux.bootstrap import bootstrap
+    from tests.conftest import fresh_database_url
+
+    channels, secrets = channels_file
+    (tmp_path / "second").mkdir()
+    url = fresh_database_url("postgresql" if database_url.startswith("postgresql") else "sqlite", request,
+                             tmp_path / "second")
+    other = bootstrap(Settings(data_dir=tmp_path / "data-2", database_url=url, facility_file=DEFAULT_FACILITY,
+                               channels_file=channels, secrets_file=secrets, link_secret="j" * 40), clock=clock)
+    yield other
+    other.engine.dispose()
+
+
+def programme_with_history(app, tmp_path, clock) -> str:  # noqa: F811
+    """An activity delivered, evaluated (one answer after a reminder) and closed; an expert on another."""
+    key = delivered_activity(app)
+    register(app, tmp_path, key, people=2)
+    who = expert(app.engine, app.facility, app.clock)
+    reference = key.split("/")[0]
+    other = app.service.add_activity(reference, ActivityIn(
+        type="workshop", title="Second workshop", start=clock.now().date(), end=clock.now().date(), country="GH",
+        city="Accra", deliverables=[{"type": "manual", "title": "Handbook"}]), actor="ana").number
+    propose(app.service, f"{reference}/{other}", who)
+    clock.advance(days=8)
+    app.fire_all_due()
+    with reading(app.engine) as session:
+        first = session.exec(select(FormLink).order_by(FormLink.id)).first()
+    assert app.evaluation.submit(app.links.token(first.nonce), GOOD).outcome == "stored"
+    clock.advance(days=15)
+    app.fire_all_due()
+    return key
+
+
+def test_export_then_import_into_an_empty_store_gives_the_same_files_and_the_same_reports(app, empty, tmp_path,  # noqa: F811
+                                                                                         clock):
+    from mieux.annual import annual_report
+    from mieux.programme import import_programme
+
+    programme_with_history(app, tmp_path, clock)
+    export_programme(app.engine, tmp_path / "first", zone=app.facility.zone)
+    done = import_programme(empty.service, tmp_path / "first", actor="pieter", forms=empty.evaluation.forms)
+    assert done["answers.csv"] == 1 and done["experts.csv"] == 1
+    export_programme(empty.engine, tmp_path / "second", zone=empty.facility.zone)
+    for name in FILES:
+        assert (tmp_path / "second" / name).read_text(encoding="utf-8") == \
+            (tmp_path / "first" / name).read_text(encoding="utf-8"), name
+    year = clock.now().year
+    first = annual_report(app.engine, year, zone=app.facility.zone, evaluation=app.evaluation)
+    second = annual_report(empty.engine, year, zone=empty.facility.zone, evaluation=empty.evaluation)
+    assert first == second and second["evaluation"]["participants_skills_enhanced_share"] == 1.0
+    with pytest.raises(InvalidInput, match="the store already holds 1 Action"):
+        import_programme(empty.service, tmp_path / "first", actor="pieter", forms=empty.evaluation.forms)
+
+
+def test_one_bad_row_in_any_file_imports_nothing_and_every_problem_is_listed(app, empty, tmp_path, clock):  # noqa: F811
+    from domain.errors import ImportRejected
+    from mieux.programme import import_programme
+    from store.tables import Action
+
+    programme_with_history(app, tmp_path, clock)
+    folder = tmp_path / "out"
+    export_programme(app.engine, folder, zone=app.facility.zone)
+    activities = (folder / "activities.csv").read_text(encoding="utf-8")
+    (folder / "activities.csv").write_text(activities.replace(",training,", ",juggling,", 1), encoding="utf-8")
+    assignments = (folder / "assignments.csv").read_text(encoding="utf-8")
+    (folder / "assignments.csv").write_text(assignments.replace("maria.garcia@interior.es", "nobody@x.example"),
+                                            encoding="utf-8")
+    (folder / "answers.csv").write_text((folder / "answers.csv").read_text(encoding="utf-8")
+                                        .replace('"skills_enhanced"', '"skills"'), encoding="utf-8")
+    with pytest.raises(ImportRejected) as rejected:
+        import_programme(empty.service, folder, actor="pieter", forms=empty.evaluation.forms)
+    said = rejected.value.problems
+    assert any(p.startswith("activities.csv, line 3, column type: Input should be") for p in said), said
+    assert "assignments.csv, line 2, column expert: 'nobody@x.example' is not an expert of experts.csv" in said
+    assert any(p.startswith("answers.csv, line 2, column answers: skills are not questions") for p in said), said
+    with reading(empty.engine) as session:
+        assert session.exec(select(Action)).all() == []
+    with pytest.raises(NotPermitted):
+        import_programme(empty.service, folder, actor="lea", forms=empty.evaluation.forms)

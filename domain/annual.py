@@ -85,12 +85,10 @@ def compute_annual(year: int, *, actions: Iterable[ActionRecord], activities: It
     first, last = date(year, 1, 1), date(year, 12, 31)
     actions = list(actions)
     received = [a for a in actions if first <= a.received_on <= last]
-    ended = Counter(ENDED[a.state] for a in actions if a.closed_on and first <= a.closed_on <= last
-                    and a.state in ENDED)
+    ended = _ended(actions, first, last)
     open_at_end = [a for a in actions if a.received_on <= last and not (a.closed_on and a.closed_on <= last)]
-    held = [a for a in activities if a.state in HELD and a.start and first <= a.start <= last]
-    held_ids = {a.id for a in held}
-    deployed = {d.expert_id: d for d in deployments if d.activity_id in held_ids and d.state in DEPLOYED}
+    held = _held(activities, first, last)
+    deployed = _deployed(deployments, held)
     added = sorted(experts_added)
     pool_end = sum(1 for d in added if d <= last)
     pool_start = sum(1 for d in added if d < first)
@@ -130,6 +128,40 @@ def compute_annual(year: int, *, actions: Iterable[ActionRecord], activities: It
                         "growth": share(pool_end - pool_start, pool_start)},
         **({"evaluation": evaluation} if evaluation is not None else {}),
     }
+
+
+def compute_period(first: date, last: date, *, actions: Iterable[ActionRecord], activities: Iterable[ActivityRecord],
+                   deployments: Iterable[DeploymentRecord]) -> dict:
+    """The figures of a shorter period (a month, for the newsletter), counted as the year's are:
+    requests received, Actions completed, activities held (by type), countries benefited,
+    participants by sex, experts deployed (distinct people)."""
+    actions = list(actions)
+    held = _held(activities, first, last)
+    women, men, other = _participants(held)
+    return {"from": first.isoformat(), "to": last.isoformat(),
+            "requests_received": sum(1 for a in actions if first <= a.received_on <= last),
+            "actions_completed": _ended(actions, first, last)["completed"],
+            "activities_held": len(held), "activities_by_type": _count(a.type for a in held),
+            "countries_benefited": sorted({c for a in held for c in a.countries}),
+            "participants": {"total": women + men + other, "women": women, "men": men, "other": other},
+            "experts_deployed": len(_deployed(deployments, held))}
+
+
+def _ended(actions: list[ActionRecord], first: date, last: date) -> Counter:
+    """Actions ended between two days, by how they ended (completed, rejected ...)."""
+    return Counter(ENDED[a.state] for a in actions if a.closed_on and first <= a.closed_on <= last
+                   and a.state in ENDED)
+
+
+def _held(activities: Iterable[ActivityRecord], first: date, last: date) -> list[ActivityRecord]:
+    """The activities that took place and started between two days."""
+    return [a for a in activities if a.state in HELD and a.start and first <= a.start <= last]
+
+
+def _deployed(deployments: Iterable[DeploymentRecord], held: list[ActivityRecord]) -> dict[int, DeploymentRecord]:
+    """The distinct experts deployed on those activities, by expert id."""
+    held_ids = {a.id for a in held}
+    return {d.expert_id: d for d in deployments if d.activity_id in held_ids and d.state in DEPLOYED}
 
 
 def _approved_by(action: ActionRecord, day: date) -> bool:

@@ -8,7 +8,7 @@ by sex), the deliverables. It never names a person: no focal point, no participa
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from domain.schemas import Changes, LongText, Text
+from domain.schemas import Changes, LongText, Text, country_name
 
 OCCASIONS = ("approval", "closure")
 
@@ -40,7 +40,7 @@ class CommunicationChanges(Changes):
 def news_draft(occasion: str, *, name: str, requester: str, countries: Iterable[str], objective: str | None,
                activities: Iterable[Held], facility: str = "MIEUX") -> tuple[str, str]:
     """The title and text of the news item drafted on the Action's approval or closure."""
-    places = ", ".join(countries)
+    places = ", ".join(map(country_name, countries))
     activities = list(activities)
     goal = f" Its objective: {objective.strip().rstrip('.')}." if objective and objective.strip() else ""
     if occasion == "approval":

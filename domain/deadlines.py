@@ -72,8 +72,9 @@ class DeadlineRule(Strict):
     on_non_working_day: Literal["next_working_day", "keep"] = "next_working_day"
     """A due date that falls on a weekend, a holiday or an office closure moves to the next working
     day (and the notice says so), unless the rule keeps it."""
-    where: dict[str, str] = {}
-    """Only subjects whose fields hold these values (`{kind: venue}`: a checklist's venue item)."""
+    where: dict[str, str | list[str]] = {}
+    """Only subjects whose fields hold these values (`{kind: venue}`: a checklist's venue item), or
+    one of them (`{occasion: [approval, closure]}`)."""
     template: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
     """The words its notices use, when several rules share them (default: its own kind's)."""
     fire: Literal["alert", "dispatch_forms", "collect_forms"] = "alert"
@@ -88,7 +89,8 @@ class DeadlineRule(Strict):
 
     def applies(self, subject) -> bool:
         """Is `subject` (of this rule's kind) one this rule's deadline is kept for?"""
-        return all(str(getattr(subject, name, None)) == value for name, value in self.where.items())
+        return all(str(getattr(subject, name, None)) in ([value] if isinstance(value, str) else value)
+                   for name, value in self.where.items())
 
     def alert(self, point: str) -> str:
         """The kind of alert its notice at `point` owes (which names the notice's words)."""

@@ -8,11 +8,12 @@ class Recorded:
     """Event: something happened to a subject (a transition, a registration, an import, an edit).
 
     `subject` is the kind of subject (the machine's name: action, activity ...), `subject_id` its
-    row, `key` how people name it (`2026-07`, `2026-07/3`), `action_id` the Action it belongs to."""
+    row, `key` how people name it (`2026-07`, `2026-07/3`), `action_id` the Action it belongs to (none
+    for a subject of no Action: the month's newsletter)."""
 
     subject: str
     subject_id: int
-    action_id: int
+    action_id: int | None
     key: str
     name: str
     trigger: str

@@ -76,6 +76,12 @@ def country_code(value: str) -> str:
     return code
 
 
+def country_name(code: str) -> str:
+    """How a reader names a country (`Ghana`, `Bolivia`), from its ISO code; the code as given if unknown."""
+    found = pycountry.countries.get(alpha_2=code.strip().upper()) if len(code.strip()) == 2 else None
+    return getattr(found, "common_name", None) or getattr(found, "name", None) or code
+
+
 def split_words(value: object) -> object:
     """Accept "GH TG" as well as ["GH", "TG"]."""
     return value.split() if isinstance(value, str) else value

@@ -42,3 +42,21 @@ def publish_figures(year: int | None = None) -> dict:
                         "experts": figures["experts_deployed"]}
     get_run_logger().info("figures published: %s", published)
     return published
+
+
+@flow(name="mieux-newsletter", flow_run_name="newsletter", log_prints=True)
+def prepare_newsletter(month: str | None = None) -> str:
+    """Prepare last month's newsletter for review (or `month`'s, e.g. 2026-11); a month already
+    prepared is left as it is."""
+    from domain.errors import Conflict
+    from mieux.newsletter import prepare
+
+    app = runtime.current()
+    try:
+        task = prepare(app.service, month, actor=None, via="Prefect flow run newsletter")
+    except Conflict as exists:
+        get_run_logger().info("%s", exists)
+        return str(exists)
+    done = f"NL-{task.month} {task.title}: drafted for review"
+    get_run_logger().info("%s", done)
+    return done

@@ -24,18 +24,41 @@ def on_activity(table):
     return (table.subject_kind == "activity") & (table.subject_id == Activity.id)
 
 
-def run_name(action: Action, deadline: Deadline, timer: Timer, activity: Activity | None = None) -> str:
-    """What an admin reads in the UI: "2026-07 Ghana II · fiche due", "2026-07/3 Workshop · ..."."""
-    who = f"{action.reference}/{activity.number} {activity.title}" if activity else f"{action.reference} {action.name}"
+def run_name(action: Action | None, deadline: Deadline, timer: Timer, activity: Activity | None = None,
+             subject: str | None = None) -> str:
+    """What an admin reads in the UI: "2026-07 Ghana II · fiche due", "2026-07/3 Workshop · ...",
+    "NL-2026-11 MIEUX newsletter ... · news review due" (`subject`: how a subject of no Action is named)."""
+    who = (f"{action.reference}/{activity.number} {activity.title}" if activity
+           else f"{action.reference} {action.name}" if action else subject)
     return f"{who} · {deadline.kind.replace('_', ' ')} {timer.point}"
 
 
-def run_tags(action: Action, deadline: Deadline, timer: Timer, activity: Activity | None = None,
+def run_tags(action: Action | None, deadline: Deadline, timer: Timer, activity: Activity | None = None,
              installation: str = "") -> list[str]:
     """Tags to find runs by in the UI; `installation:` tells apart stores sharing one Prefect server."""
-    tags = [f"action:{action.reference}", f"process:{deadline.process}", f"deadline:{deadline.kind}",
-            f"point:{timer.point}", f"subject:{deadline.subject_kind}", f"installation:{installation}"]
+    tags = [*([f"action:{action.reference}"] if action else []), f"process:{deadline.process}",
+            f"deadline:{deadline.kind}", f"point:{timer.point}", f"subject:{deadline.subject_kind}",
+            f"installation:{installation}"]
     return tags + ([f"activity:{action.reference}/{activity.number}"] if activity else [])
+
+
+class Names:
+    """How people name subjects, (kind, id) -> (key, title), each looked up once per session; None
+    for what is not a subject with a lifecycle (an expert of the roster, whose name stays out of Prefect)."""
+
+    def __init__(self, session):
+        self.session = session
+        self.known: dict[tuple[str, int], tuple[str, str] | None] = {}
+
+    def __call__(self, kind_name: str, subject_id: int | None) -> tuple[str, str] | None:
+        from mieux.subjects import KINDS
+
+        if (kind_name, subject_id) not in self.known:
+            kind = KINDS.get(kind_name)
+            row = None if kind is None or subject_id is None else self.session.get(kind.table, subject_id)
+            self.known[kind_name, subject_id] = (None if row is None else
+                                                 (kind.key(self.session, row), kind.title(self.session, row)))
+        return self.known[kind_name, subject_id]
 
 
 def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
@@ -54,10 +77,13 @@ def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
         installation = installation_id(session)
     with reading(app.engine) as session:
         todo = session.exec(select(Timer, Deadline, Action, Activity).join(Deadline, Timer.deadline_id == Deadline.id)
-                            .join(Action, Timer.action_id == Action.id).outerjoin(Activity, on_activity(Timer))
+                            .outerjoin(Action, Timer.action_id == Action.id).outerjoin(Activity, on_activity(Timer))
                             .where(text("timer.status = 'pending' AND timer.mirrored IS NULL"),
                                    Timer.fire_at <= horizon)
                             .order_by(Timer.fire_at).limit(limit)).all()
+        names = Names(session)
+        of_none = {timer.id: " ".join(names(deadline.subject_kind, deadline.subject_id) or (deadline.label,))
+                   for timer, deadline, action, _ in todo if action is None}
         stale = session.exec(select(Timer, Deadline).join(Deadline, Timer.deadline_id == Deadline.id)
                              .where(text("timer.status != 'pending' AND timer.mirrored = 'scheduled'"))
                              .limit(limit)).all()
@@ -65,7 +91,7 @@ def mirror_timers(app: App, client, *, limit: int = 500) -> tuple[int, int]:
     for timer, deadline, action, activity in todo:
         run = client.create_flow_run_from_deployment(
             deployment.id, parameters={"deadline_id": deadline.id}, state=Scheduled(scheduled_time=timer.fire_at),
-            name=run_name(action, deadline, timer, activity), tags=run_tags(action, deadline, timer, activity, installation),
+            name=run_name(action, deadline, timer, activity, of_none.get(timer.id)), tags=run_tags(action, deadline, timer, activity, installation),
             # a timer handed back by a run that started too early keeps that run's id: its new key differs
             idempotency_key=f"mieux-{installation}-timer-{timer.id}" + (f"-after-{timer.flow_run_id}"
                                                                           if timer.flow_run_id else ""))
@@ -123,20 +149,29 @@ def settle_left_behind(app: App, client, *, now: datetime) -> int:
 
 def publish_events(app: App, *, limit: int = 1000) -> int:
     """Emit a Prefect event for every audit row not yet published: `mieux.<machine>.<trigger>`, the
-    subject as resource and, for a subject other than the Action, its Action as a related resource."""
+    subject as resource and, for a subject other than the Action, its Action (if it has one) as a
+    related resource. The roster's own rows (an expert added) are not published: Prefect keeps no
+    expert's name."""
     from prefect.events import emit_event
 
     with transaction(app.engine) as session:
         installation = installation_id(session)
         cursor = session.get(Cursor, "events") or Cursor(name="events", position=0)
-        rows = session.exec(select(Audit, Action, Activity).join(Action, Audit.action_id == Action.id)
+        rows = session.exec(select(Audit, Action, Activity).outerjoin(Action, Audit.action_id == Action.id)
                             .outerjoin(Activity, on_activity(Audit))
                             .where(Audit.id > cursor.position).order_by(Audit.id).limit(limit)).all()
+        names = Names(session)
         for audit, action, activity in rows:
-            key, name = ((f"{action.reference}/{activity.number}", activity.title) if activity
-                         else (action.reference, action.name))
+            if audit.subject_kind == "action":
+                key, name = action.reference, action.name
+            elif activity:
+                key, name = f"{action.reference}/{activity.number}", activity.title
+            elif (named := names(audit.subject_kind, audit.subject_id)) is not None:
+                key, name = named
+            else:
+                continue
             related = [{"prefect.resource.id": f"mieux.person.{audit.actor}", "prefect.resource.role": "actor"}]
-            if activity:
+            if action is not None and audit.subject_kind != "action":
                 related.append({"prefect.resource.id": f"mieux.action.{action.reference}",
                                 "prefect.resource.role": "action",
                                 "prefect.resource.name": f"{action.reference} {action.name}"})
@@ -168,15 +203,17 @@ def publish_alert_events(app: App, *, limit: int = 1000) -> int:
         installation = installation_id(session)
         owed_cursor = session.get(Cursor, "alert-events") or Cursor(name="alert-events", position=0)
         sent_cursor = session.get(Cursor, "sent-events") or Cursor(name="sent-events", position=0)
-        owed = session.exec(select(Alert, Action).join(Action, Alert.action_id == Action.id)
+        owed = session.exec(select(Alert, Action).outerjoin(Action, Alert.action_id == Action.id)
                             .where(Alert.id > owed_cursor.position).order_by(Alert.id).limit(limit)).all()
         since = _moment(sent_cursor)
         sent = session.exec(select(Delivery, Alert, Action).join(Alert, Delivery.alert_id == Alert.id)
-                            .join(Action, Alert.action_id == Action.id)
+                            .outerjoin(Action, Alert.action_id == Action.id)
                             .where(Delivery.status == "sent", Delivery.sent_at >= since)
                             .order_by(Delivery.sent_at, Delivery.id).limit(limit)).all()
         for alert, action in owed:
-            key, deadline = alert.data.get("reference", action.reference), alert.data.get("deadline")
+            if not _published(alert, action):
+                continue
+            key, deadline = alert.data.get("reference", action and action.reference), alert.data.get("deadline")
             emit_event(
                 event="mieux.deadline.fired" if alert.source.startswith("timer:") else "mieux.alert.owed",
                 occurred=alert.created_at, id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:alert:{alert.id}"),
@@ -184,7 +221,9 @@ def publish_alert_events(app: App, *, limit: int = 1000) -> int:
                 payload={"kind": alert.kind, "point": alert.data.get("point"), "deadline": deadline,
                          "due_at": alert.data.get("due_at"), "recipients": alert.recipients, "urgent": alert.urgent})
         for delivery, alert, action in sent:
-            key = alert.data.get("reference", action.reference)
+            if not _published(alert, action):
+                continue
+            key = alert.data.get("reference", action and action.reference)
             emit_event(
                 event="mieux.alert.sent", occurred=delivery.sent_at,
                 id=uuid.uuid5(EVENTS_NAMESPACE, f"{installation}:delivery:{delivery.id}"),
@@ -217,11 +256,19 @@ def _alert(alert: Alert, key: str) -> dict:
             "prefect.resource.name": f"{key} · {alert.data.get('deadline') or alert.kind}"}
 
 
-def _about(alert: Alert, action: Action, key: str) -> list[dict]:
-    """An alert's related resources: its subject and, for another subject, its Action."""
+def _published(alert: Alert, action: Action | None) -> bool:
+    """Whether an alert is told of in Prefect: not the roster's own (an expert's consent to renew),
+    which would name the expert there."""
+    from mieux.subjects import KINDS
+
+    return action is not None or alert.subject_kind in KINDS
+
+
+def _about(alert: Alert, action: Action | None, key: str) -> list[dict]:
+    """An alert's related resources: its subject and, for another subject, its Action (if it has one)."""
     related = [{"prefect.resource.id": f"mieux.{alert.subject_kind}.{key}", "prefect.resource.role": "subject",
-                "prefect.resource.name": f"{key} {alert.data.get('name', action.name)}"}]
-    if alert.subject_kind != "action":
+                "prefect.resource.name": f"{key} {alert.data.get('name', action.name if action else '')}"}]
+    if action is not None and alert.subject_kind != "action":
         related.append({"prefect.resource.id": f"mieux.action.{action.reference}", "prefect.resource.role": "action",
                         "prefect.resource.name": f"{action.reference} {action.name}"})
     return related
@@ -247,7 +294,7 @@ def publish_action_pages(app: App, *, limit: int = 1000) -> int:
         delivered = session.exec(select(Delivery.sent_at, Alert.action_id).join(Alert, Delivery.alert_id == Alert.id)
                                  .where(Delivery.status == "sent", Delivery.sent_at > since)
                                  .order_by(Delivery.sent_at).limit(limit)).all()
-        ids = {action_id for _, action_id in [*touched, *owed, *delivered]}
+        ids = {action_id for _, action_id in [*touched, *owed, *delivered]} - {None}
         references = session.exec(select(Action.reference).where(Action.id.in_(ids))).all() if ids else []
     now = app.clock.now()
     for reference in sorted(references):

@@ -141,6 +141,9 @@ def drain_prefect_workers(timeout: float = 5) -> None:
 
 FIGURES_CRON = "0 6 * * 1"
 """When the year's figures are published: Mondays at 06:00 UTC, before the team's day starts."""
+NEWSLETTER_CRON = "0 7 1 * *"
+"""When last month's newsletter is prepared: on the first of each month at 07:00 in the team's time
+zone (so that the month is over there)."""
 
 
 def deployments(settings: Settings) -> list:
@@ -148,10 +151,13 @@ def deployments(settings: Settings) -> list:
     from config.facility import load_facility
     from flows.admin import fire_trigger, register_request
     from flows.deadlines import deadline_timer, sweep
-    from flows.figures import publish_figures
+    from prefect.schedules import Cron
+
+    from flows.figures import prepare_newsletter, publish_figures
     from flows.outbox import dispatch
 
-    people = sorted(person.id for person in load_facility(settings.facility_file).people)
+    facility = load_facility(settings.facility_file)
+    people = sorted(person.id for person in facility.people)
     admin = [fire_trigger.to_deployment(name="fire-trigger", tags=["mieux", "admin"],
                                         description="Fire a trigger on an Action (same guards and roles as the CLI)."),
              register_request.to_deployment(name="register-request", tags=["mieux", "admin"],
@@ -168,6 +174,10 @@ def deployments(settings: Settings) -> list:
         publish_figures.to_deployment(name="figures", cron=FIGURES_CRON, tags=["mieux"],
                                       description="The year's figures as an artifact, every Monday morning; in "
                                                   "January last year's whole report too."),
+        prepare_newsletter.to_deployment(name="newsletter", schedules=[Cron(NEWSLETTER_CRON, timezone=facility.timezone)],
+                                         tags=["mieux"], description="Last month's newsletter drafted for the "
+                                                                     "communications officer's review, on the first "
+                                                                     "of each month."),
         *admin,
     ]
 

@@ -39,14 +39,15 @@ def draft_news(session: Session, action, event, *, facility: str = "MIEUX") -> l
 
 
 def tasks(engine, reference: str | None = None) -> list[tuple[str, CommunicationTask]]:
-    """Communications tasks with their keys, oldest first; only one Action's when `reference` is given."""
+    """Communications tasks with their keys, oldest first (the newsletters among them); only one
+    Action's when `reference` is given."""
     from mieux.subjects import find_action
     from store.db import reading
     from store.tables import Action
 
     with reading(engine) as session:
-        query = select(CommunicationTask, Action.reference).join(Action, CommunicationTask.action_id == Action.id)
+        query = select(CommunicationTask, Action.reference).outerjoin(Action, CommunicationTask.action_id == Action.id)
         if reference is not None:
             query = query.where(CommunicationTask.action_id == find_action(session, reference).id)
-        return [(f"{ref}/N{task.number}", task) for task, ref in
+        return [(f"{ref}/N{task.number}" if ref else f"NL-{task.month}", task) for task, ref in
                 session.exec(query.order_by(CommunicationTask.created_at, CommunicationTask.id)).all()]

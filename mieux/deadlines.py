@@ -92,7 +92,7 @@ class DeadlineKeeper:
         value = getattr(source, field, None)
         return value.date() if isinstance(value, datetime) else value
 
-    def _start(self, session: Session, action: Action, at: datetime,
+    def _start(self, session: Session, action: Action | None, at: datetime,
                started: list[tuple[str, object, DeadlineRule]]) -> dict[tuple[int, str], datetime]:
         """Write the deadline each rule plans for its subject (kind, row, rule), and their timers, in
         a few statements; returns when each is due by (subject id, rule kind). A rule whose anchor
@@ -107,7 +107,7 @@ class DeadlineKeeper:
                 if len(self._plans) > 10_000:
                     self._plans.clear()
                 plan_ = self._plans[rule.kind, anchor] = plan(rule, anchor, self.calendar)
-            planned.append(({"action_id": action.id, "subject_kind": kind, "subject_id": subject.id, "kind": rule.kind,
+            planned.append(({"action_id": action and action.id, "subject_kind": kind, "subject_id": subject.id, "kind": rule.kind,
                              "label": rule.label, "process": rule.process, "due_at": plan_.due_at,
                              "moved_from": plan_.moved_from, "started_at": at},
                             [{"point": t.point, "seq": t.seq, "fire_at": t.fire_at, "tell": list(t.tell)}
@@ -224,9 +224,9 @@ def _owe_alert(session: Session, *, rule, timers, last, deadline, subject, actio
             "point": last.point, "due_at": deadline.due_at.isoformat(), "state": subject.state,
             "coalesced": len(timers) - 1, "flow_run_id": last.flow_run_id,
             "moved_from": deadline.moved_from.isoformat() if deadline.moved_from else None}
-    if subject is not action:
+    if action is not None and subject is not action:
         data["of_action"] = f"{action.reference} {action.name}"
-    rows.add_alert(session, action_id=action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
+    rows.add_alert(session, action_id=action and action.id, subject_kind=deadline.subject_kind, subject_id=deadline.subject_id,
                    kind=rule.alert(last.point), source=f"timer:{last.id}",
                    recipients=directory.resolve(tell, action=action, related=related), urgent=last.point != "reminder",
                    created_at=now, data=data)
@@ -253,7 +253,7 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
     now = clock.now()
     directory = Directory(facility)
     query = (select(Timer, Deadline, Action).join(Deadline, Timer.deadline_id == Deadline.id)
-             .join(Action, Timer.action_id == Action.id).where(PENDING, Timer.fire_at <= now)
+             .outerjoin(Action, Timer.action_id == Action.id).where(PENDING, Timer.fire_at <= now)
              .order_by(Timer.fire_at).limit(limit))
     if deadline_ids is not None:
         query = query.where(Timer.deadline_id.in_(deadline_ids))
@@ -329,11 +329,19 @@ def hand_back_early_timers(engine, deadline_id: int, run_id: str | None) -> int:
         return session.exec(query.values(mirrored=None).execution_options(synchronize_session=False)).rowcount
 
 
-def deadlines(engine, *, now: datetime, overdue_only: bool = False) -> list[tuple[Deadline, Action]]:
-    """Pending deadlines with their Actions, soonest first."""
-    query = (select(Deadline, Action).join(Action, Deadline.action_id == Action.id)
+def deadlines(engine, *, now: datetime, overdue_only: bool = False) -> list[tuple[Deadline, object]]:
+    """Pending deadlines with their Actions, soonest first; a subject of no Action (the month's
+    newsletter) stands in for its Action, with its key as `reference` and its title as `name`."""
+    query = (select(Deadline, Action).outerjoin(Action, Deadline.action_id == Action.id)
              .where(Deadline.status == "pending").order_by(Deadline.due_at))
     if overdue_only:
         query = query.where(Deadline.due_at <= now)
     with reading(engine) as session:
-        return list(session.exec(query))
+        return [(d, a if a is not None else _standing_in(session, d)) for d, a in session.exec(query)]
+
+
+def _standing_in(session: Session, deadline: Deadline) -> SimpleNamespace:
+    """A subject of no Action as a listing of deadlines shows it in its Action's place."""
+    kind = KINDS[deadline.subject_kind]
+    row = session.get(kind.table, deadline.subject_id)
+    return SimpleNamespace(reference=kind.key(session, row), name=kind.title(session, row), state=row.state)

@@ -450,13 +450,14 @@ class ActionService:
               via: str | None = None) -> Recorded:
         """The event recording what happened to `row` (through `via`, else the service's door)."""
         name = subject.title(session, row)
-        return Recorded(subject=subject.name, subject_id=row.id, action_id=action_of(session, row).id,
+        action = action_of(session, row)
+        return Recorded(subject=subject.name, subject_id=row.id, action_id=None if action is None else action.id,
                         key=subject.key(session, row), name=name, trigger=trigger, source=source, dest=dest,
                         actor=actor, at=at, reason=reason, payload=payload or {}, via=via or self.door)
 
-    def roles(self, actor: str, action: Action, machine=None) -> set[str]:
+    def roles(self, actor: str, action: Action | None, machine=None) -> set[str]:
         """The acting person's roles: their own, and those relative to the Action (its officer) that
-        the machine names."""
+        the machine names (none for a subject of no Action)."""
         relative = action_officer(actor, action) & (machine or self.machine).roles
         return {str(r) for r in self.facility.person(actor).roles} | relative
 
@@ -509,13 +510,35 @@ class ActionService:
 
     def _spawn(self, session: Session, subject: Kind, fields: dict, cause: Recorded) -> list[Recorded]:
         """Add a subject that `cause` makes, in the machine's first state, by the same person."""
-        at = cause.at
+        return self._add(session, subject, fields, actor=cause.actor, at=cause.at,
+                         reason=f"{cause.key}: {cause.trigger}", via=cause.via)
+
+    def _add(self, session: Session, subject: Kind, fields: dict, *, actor: str, at: datetime, reason: str | None,
+             via: str | None) -> list[Recorded]:
+        """Add a subject in its machine's first state, audited as its creation, with what that owes."""
         row = subject.table(**fields, state=subject.machine.states[0], state_since=at, created_at=at, updated_at=at)
         session.add(row)
         session.flush()
-        event = self.event(subject, session, row, subject.machine.creation, None, row.state, cause.actor, at,
-                           reason=f"{cause.key}: {cause.trigger}", payload=fields, via=cause.via)
+        event = self.event(subject, session, row, subject.machine.creation, None, row.state, actor, at,
+                           reason=reason, payload=fields, via=via)
         return [event, *self.record(session, row, event)]
+
+    def create(self, kind_name: str, fields: dict, *, actor: str, unique: str, reason: str | None = None,
+               via: str | None = None):
+        """Add a subject that no transition makes (the month's newsletter), in its machine's first
+        state, with its deadlines and alerts, in one transaction. The caller checks who may; a subject
+        that exists already (the store's unique constraint) is a Conflict saying `unique`."""
+        subject = kind(kind_name)
+        self.prepare()
+        try:
+            with writing(self.engine) as session:
+                events = self._add(session, subject, fields, actor=actor, at=self.clock.now(), reason=reason,
+                                   via=via or self.door)
+                row = rows.known(session, subject.table, events[0].subject_id)
+        except IntegrityError:
+            raise Conflict(unique) from None
+        self.notify(*events)
+        return row
 
     def notify(self, *events: Recorded) -> None:
         """Tell the observers, after the commit."""

@@ -107,14 +107,16 @@ class Kind:
         return f"{self.key(session, row)} {self.title(session, row)}"
 
 
-def action_of(session: Session, row) -> Action:
-    """The Action a subject belongs to (an Action is its own)."""
-    return row if isinstance(row, Action) else rows.known(session, Action, row.action_id)
+def action_of(session: Session, row) -> Action | None:
+    """The Action a subject belongs to (an Action is its own); None for a subject of no Action."""
+    if isinstance(row, Action):
+        return row
+    return None if row.action_id is None else rows.known(session, Action, row.action_id)
 
 
-def action_officer(person_id: str, action: Action) -> set[str]:
-    """The roles a person holds relative to an Action."""
-    return {"action_officer"} if action.project_officer == person_id else set()
+def action_officer(person_id: str, action: Action | None) -> set[str]:
+    """The roles a person holds relative to an Action (none without one)."""
+    return {"action_officer"} if action is not None and action.project_officer == person_id else set()
 
 
 REFERENCE = re.compile(r"^\d{4}-\d{2,4}$")
@@ -453,19 +455,30 @@ def respondents(session: Session, collection: EvaluationCollection, *, unanswere
 
 # -- Communications tasks ----------------------------------------------------------------------
 TASK_KEY = re.compile(r"^(\d{4}-\d{2,4})/[Nn](\d{1,4})$")
+NEWSLETTER_KEY = re.compile(r"^[Nn][Ll]-(\d{4}-\d{2})$")
+"""The month's newsletter, a communications task of no Action: `NL-2026-11`."""
 _task = CommunicationTask.__table__
 _TASK_COLUMNS = [c.key for c in _task.columns]
 _TASK_WHERE = (_task.c.action_id == bindparam("action_id")) & (_task.c.number == bindparam("number"))
 _TASK = rows.Prepared(select(_task).where(_TASK_WHERE))
 _TASK_FOR_UPDATE = rows.Prepared(select(_task).where(_TASK_WHERE).with_for_update())
+_NEWSLETTER = rows.Prepared(select(_task).where(_task.c.month == bindparam("month")))
+_NEWSLETTER_FOR_UPDATE = rows.Prepared(select(_task).where(_task.c.month == bindparam("month")).with_for_update())
 
 
 def find_task(session: Session, key: str, *, for_update: bool = False) -> CommunicationTask:
-    """A communications task by its key, `2026-07/N1`; its Action stays known to the unit of work."""
+    """A communications task by its key: a news item `2026-07/N1` (its Action stays known to the unit
+    of work), or a month's newsletter `NL-2026-11`."""
+    if month := NEWSLETTER_KEY.match(key.strip()):
+        values = (_NEWSLETTER_FOR_UPDATE if for_update else _NEWSLETTER).tuples(session, {"month": month.group(1)})
+        if not values:
+            raise NotFound(f"no newsletter of {month.group(1)}: mieux comms newsletter {month.group(1)} prepares it")
+        return rows.loaded(CommunicationTask, dict(zip(_TASK_COLUMNS, values[0])))
     found = TASK_KEY.match(key.strip())
     if not found:
-        raise InvalidInput(f"{key!r} is not a communications task: name it by its Action and N with its number, "
-                           "like 2026-07/N1 (mieux comms list shows them)")
+        raise InvalidInput(f"{key!r} is not a communications task: name a news item by its Action and N with its "
+                           "number, like 2026-07/N1, a newsletter by NL and its month, like NL-2026-11 "
+                           "(mieux comms list shows them)")
     action = find_action(session, found.group(1))
     rows.remember(session, action)
     values = (_TASK_FOR_UPDATE if for_update else _TASK).tuples(session, {"action_id": action.id,
@@ -480,8 +493,12 @@ def task_view(session: Session, task: CommunicationTask, *, reason=None, to=None
     return View(task, reason=reason, to=to, changed=changed, today=today)
 
 
-COMMUNICATIONS = Kind(COMMUNICATION_TASK, CommunicationTask, CommunicationChanges, find_task,
-                      key=lambda session, t: f"{action_of(session, t).reference}/N{t.number}", view=task_view,
+def task_key(session: Session, task: CommunicationTask) -> str:
+    return f"NL-{task.month}" if task.action_id is None else f"{action_of(session, task).reference}/N{task.number}"
+
+
+COMMUNICATIONS = Kind(COMMUNICATION_TASK, CommunicationTask, CommunicationChanges, find_task, key=task_key,
+                      view=task_view,
                       title=lambda _session, t: t.title, parents={"action": action_of})
 
 KINDS = {kind.name: kind for kind in (ACTIONS, ACTIVITIES, ASSIGNMENTS, CHECKLIST_ITEMS, COLLECTIONS, COMMUNICATIONS)}

@@ -50,14 +50,14 @@ class Directory:
         know them; None: nobody but the facility's people."""
 
     def resolve(self, tell: list[str], *, action, related: dict[str, Callable[[], list[str]]] | None = None) -> list[str]:
-        """Person ids for `tell` about a subject of `action`, in order, each once. `related` names
+        """Person ids for `tell` about a subject of `action` (None: a subject of no Action), in order, each once. `related` names
         people by their relation to the subject (an assignment's `expert`); a relation that names
         nobody (an activity without experts) adds nobody."""
         people: list[str] = []
         for who in tell:
             if related and who in related:  # a relation may name roles as well as people (an item's owner)
                 people += self.resolve(related[who](), action=action)
-            elif who == Role.project_officer and action.project_officer:
+            elif who == Role.project_officer and action is not None and action.project_officer:
                 people.append(action.project_officer)
             elif who in Role.__members__:
                 people += [p.id for p in self.facility.with_role(Role(who))] or [f"{NOBODY}{who}"]

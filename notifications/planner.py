@@ -49,10 +49,11 @@ class TransitionAlerts:
         owed = self.alerts.get((event.subject, event.trigger))
         if owed is None:
             return
-        action = subject if isinstance(subject, Action) else rows.known(session, Action, event.action_id)
+        action = subject if isinstance(subject, Action) else (
+            None if event.action_id is None else rows.known(session, Action, event.action_id))
         data = {"reference": event.key, "name": event.name, "state": event.dest, "previous_state": event.source,
                 "reason": event.reason, "actor": event.actor, "actor_name": self.directory.name(event.actor)}
-        if event.subject != "action":
+        if action is not None and event.subject != "action":
             data["of_action"] = f"{action.reference} {action.name}"
         pending = None
         if any(fact.startswith("deadline.") for fact in owed.facts):
@@ -62,7 +63,7 @@ class TransitionAlerts:
                       parents=parents)
         recipients = self.directory.resolve(list(owed.tell), action=action,
                                             related=self.people(session, event.subject, subject))
-        rows.add_alert(session, action_id=action.id, subject_kind=event.subject, subject_id=event.subject_id,
+        rows.add_alert(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
                        kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",
                        recipients=recipients, urgent=True, created_at=event.at, data=data)
 

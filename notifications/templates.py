@@ -270,16 +270,31 @@ KINDS: dict[str, dict[str, str]] = {
                 "with mieux evaluation send {{ reference }}/P.",
     },
     "communication.drafted": {
-        "subject": "News item to review: {{ title }}",
-        "summary": "The engine drafted a news item on the {{ occasion }} of {{ of_action }}: \"{{ title }}\".",
+        "subject": "{% if occasion == 'newsletter' %}Newsletter{% else %}News item{% endif %} to review: {{ title }}",
+        "summary": "{% if occasion == 'newsletter' %}The engine prepared the month's newsletter: the Actions closed, "
+                   "the activities coming up and the month's figures{% else %}The engine drafted a news item on the "
+                   "{{ occasion }} of {{ of_action }}{% endif %}: \"{{ title }}\".",
         "next": "Read and edit it (mieux comms show {{ reference }}), tick its visibility checklist, then review "
                 "it (mieux comms fire {{ reference }} review).",
     },
     "communication.published": {
         "subject": "Published: {{ title }}",
-        "summary": "The news item \"{{ title }}\" about {{ of_action }} is published"
-                   "{% if published_url %} at {{ published_url }}{% endif %}.",
-        "next": "Share it with the partner and the EU Delegation.",
+        "summary": "{% if of_action %}The news item \"{{ title }}\" about {{ of_action }}{% else %}\"{{ title }}\""
+                   "{% endif %} is published{% if published_url %} at {{ published_url }}{% endif %}.",
+        "next": "{% if of_action %}Share it with the partner and the EU Delegation.{% else %}Share it with the "
+                "programme's mailing list and the EU Delegations.{% endif %}",
+    },
+    "newsletter_review.reminder": {
+        "subject": "Newsletter to review by {{ due }}: {{ action }}",
+        "summary": "The newsletter \"{{ name }}\" is to be reviewed by {{ due }}.",
+        "next": "Read and edit it (mieux comms show {{ reference }}), tick its visibility checklist, then review "
+                "it (mieux comms fire {{ reference }} review).",
+    },
+    "newsletter_review.due": {
+        "subject": "OVERDUE: newsletter review ({{ action }})",
+        "summary": "The newsletter \"{{ name }}\" was to be reviewed by {{ due }}.",
+        "next": "Review it (mieux comms fire {{ reference }} review), or drop it with a reason.",
+        "next.programme_manager": "Ask the communications officer what holds the newsletter up.",
     },
     "invitation_answer.reminder": {
         "subject": "Reminder: your answer to the invitation, by {{ due }}",

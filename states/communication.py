@@ -1,4 +1,5 @@
-"""The lifecycle of a communications task: a news item about an Action, drafted, reviewed, published.
+"""The lifecycle of a communications task: a news item about an Action, or the month's newsletter,
+drafted, reviewed, published.
 
 Read top to bottom: the states, the guards, the table of transitions with the roles that may
 fire each one, what a transition owes people. The subject a guard sees is the task with the
@@ -8,7 +9,9 @@ The engine drafts a task when an Action is approved and when it closes (mieux/co
 a news item made from the fiche and the results, with no one's personal data); the
 communications officer edits it, ticks the visibility checklist (the EU's funding acknowledged,
 the partner's approval of the text, consent for any photos), reviews and publishes it, or drops
-it with a reason. The draft's deadline is in the policy file.
+it with a reason. The month's newsletter (mieux/newsletter.py: the Actions closed, the activities
+coming up, the month's figures) is a task of its own, of no Action, drafted on the first of the
+next month; it has no partner whose approval it needs. The drafts' deadlines are in the policy file.
 """
 from states.machine import StateMachine, owes, rule
 
@@ -26,7 +29,7 @@ def visibility_checked(task):
     """Nothing is published before the visibility checklist is done."""
     missing = [what for what, done in (
         ("the EU's funding is acknowledged (eu_funding_acknowledged)", task.eu_funding_acknowledged),
-        ("the partner approved the text (partner_approved)", task.partner_approved),
+        ("the partner approved the text (partner_approved)", task.partner_approved or task.occasion == "newsletter"),
         ("everyone in the photos consented, or there are none (photos_consented)", task.photos_consented is not False),
     ) if not done]
     return None if not missing else "the visibility checklist is not done: " + "; ".join(missing)
@@ -49,7 +52,7 @@ RULES = [
 ]
 
 # -- who may change what by hand ---------------------------------------------------------------
-OWNED = ["state", "state_since", "action_id", "number", "occasion"]
+OWNED = ["state", "state_since", "action_id", "number", "occasion", "month"]
 EDITORS = {**dict.fromkeys(["title", "draft", "eu_funding_acknowledged", "partner_approved", "photos_consented"],
                            WRITERS),
            "published_url": COMMS}

@@ -159,7 +159,7 @@ def _p(values: dict) -> dict:
     return {f"p_{key}": value for key, value in values.items()}
 
 
-def add_audit(session: Session, *, action_id: int, subject_kind: str, subject_id: int, at, trigger: str,
+def add_audit(session: Session, *, action_id: int | None, subject_kind: str, subject_id: int, at, trigger: str,
               from_state: str | None, to_state: str, actor: str, reason: str | None, payload: dict,
               via: str | None = None) -> None:
     """One audit row (the table refuses updates and deletes)."""
@@ -168,7 +168,7 @@ def add_audit(session: Session, *, action_id: int, subject_kind: str, subject_id
                             "p_actor": actor, "p_reason": reason, "p_payload": payload, "p_via": via})
 
 
-def add_alert(session: Session, *, action_id: int, subject_kind: str, subject_id: int | None, kind: str, source: str,
+def add_alert(session: Session, *, action_id: int | None, subject_kind: str, subject_id: int | None, kind: str, source: str,
               recipients: list[str], data: dict, urgent: bool, created_at) -> None:
     """One alert owed; its `source` is unique, so a cause owes it once (IntegrityError otherwise)."""
     ADD_ALERT.run(session, {"p_action_id": action_id, "p_subject_kind": subject_kind, "p_subject_id": subject_id,

@@ -217,7 +217,8 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (Index("ix_deadline_action_status", "action_id", "status"),
                       Index("ix_deadline_subject", "subject_kind", "subject_id", "status"))
     id: int | None = Field(default=None, primary_key=True)
-    action_id: int = Field(foreign_key="action.id")
+    action_id: int | None = Field(default=None, foreign_key="action.id")
+    """The Action its subject belongs to; none for a subject of no Action (the month's newsletter)."""
     subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
     subject_id: int
     kind: str
@@ -250,7 +251,7 @@ class Timer(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     deadline_id: int = Field(foreign_key="deadline.id", index=True)
-    action_id: int = Field(foreign_key="action.id")
+    action_id: int | None = Field(default=None, foreign_key="action.id")
     subject_kind: str = Field(default="action", sa_column_kwargs={"server_default": "action"})
     subject_id: int
     point: str
@@ -437,16 +438,19 @@ _task_version = Column("version", Integer, nullable=False)
 
 
 class CommunicationTask(SQLModel, table=True):
-    """A news item about an Action for the communications officer (drafted, reviewed, published or
-    dropped), with its visibility checklist. People name it by its Action and number, `2026-07/N1`."""
+    """A text for the communications officer (drafted, reviewed, published or dropped), with its
+    visibility checklist: a news item about an Action, which people name by its Action and number
+    (`2026-07/N1`), or the month's newsletter, which belongs to no Action (`NL-2026-11`)."""
 
     __tablename__ = "communication_task"
-    __table_args__ = (UniqueConstraint("action_id", "number"),)
+    __table_args__ = (UniqueConstraint("action_id", "number"), UniqueConstraint("month"))
     id: int | None = Field(default=None, primary_key=True)
-    action_id: int = Field(foreign_key="action.id", index=True)
+    action_id: int | None = Field(default=None, foreign_key="action.id", index=True)
     number: int
     occasion: str
-    """What made it: the Action's `approval` or its `closure`."""
+    """What made it: the Action's `approval` or its `closure`; `newsletter` for the month's digest."""
+    month: str | None = None
+    """The month a newsletter tells of (`2026-11`); none for a news item."""
     title: str
     draft: str
     eu_funding_acknowledged: bool = False

@@ -7,9 +7,10 @@ import typer
 from mieux.cli.common import As, Json, Reason, print_trail, runtime, sub_app, validated
 from mieux.render import as_json, table
 
-app = sub_app("Communications: the news item drafted when an Action is approved and when it closes, its visibility "
-              "checklist, its review and publication.")
-Task = Annotated[str, typer.Argument(help="The task: its Action and number, e.g. 2026-07/N1.")]
+app = sub_app("Communications: the news item drafted when an Action is approved and when it closes, the month's "
+              "newsletter, their visibility checklist, review and publication.")
+Task = Annotated[str, typer.Argument(help="The task: a news item by its Action and number, e.g. 2026-07/N1; a "
+                                          "newsletter by its month, e.g. NL-2026-11.")]
 TRIGGERS = ("review", "revise", "publish", "drop")
 CHECKLIST = ("eu_funding_acknowledged", "partner_approved", "photos_consented")
 
@@ -34,6 +35,23 @@ def list_(ctx: typer.Context,
     typer.echo(table(["task", "occasion", "state", "title"], [[t["task"], t["occasion"], t["state"], t["title"]]
                                                               for t in shown]))
     typer.echo(f"{len(shown)} task{'' if len(shown) == 1 else 's'}")
+
+
+@app.command("newsletter")
+def newsletter(ctx: typer.Context,
+               month: Annotated[Optional[str], typer.Argument(help="The month, e.g. 2026-11 (default: last month).")] = None,
+               actor: As = None, json_: Json = False) -> None:
+    """Prepare a month's newsletter for review: the Actions closed, the activities coming up in the next
+    month, the month's figures. The `newsletter` deployment does it on the first of each month."""
+    from mieux.newsletter import prepare
+
+    rt = runtime(ctx)
+    row = prepare(rt.service, month, actor=rt.actor(actor))
+    key = f"NL-{row.month}"
+    if json_:
+        typer.echo(as_json(_shown(key, row)))
+        return
+    typer.echo(f"{key} {row.title}: drafted for review (mieux comms show {key})")
 
 
 @app.command("show")

@@ -431,3 +431,31 @@ def test_the_years_figures_are_an_artifact_and_in_january_last_years_whole_repor
     assert list(publish_figures(return_state=True).result()) == [2019]  # after January: the year so far only
     served = {d.name: d for d in deployments(Settings(facility_file=DEFAULT_FACILITY))}["figures"]
     assert [s.schedule.cron for s in served.schedules] == [FIGURES_CRON]
+
+
+def test_the_newsletter_flow_drafts_last_month_once_and_its_deadline_and_events_need_no_action(prefect, app, clock):
+    from flows.deadlines import sweep
+    from flows.figures import prepare_newsletter
+    from flows.serve import NEWSLETTER_CRON, deployments
+    from config.settings import DEFAULT_FACILITY
+
+    clock.set(datetime(2016, 4, 1, 6, tzinfo=UTC))  # 08:00 in Brussels; a year no other test here uses
+    done = prepare_newsletter(return_state=True).result()
+    assert done == "NL-2016-03 MIEUX newsletter: March 2016: drafted for review"
+    assert prepare_newsletter(return_state=True).result().startswith("the newsletter of March 2016 exists already")
+    task = app.service.subject("communication_task", "NL-2016-03")
+    assert (task.state, task.action_id) == ("drafted", None)
+    assert app.service.subject_history("communication_task", "NL-2016-03")[0].actor == "engine"
+
+    summary = sweep()
+    assert summary["scheduled"] == 2
+    runs = runs_tagged(prefect, "deadline:newsletter_review")
+    assert [r.name for r in runs] == ["NL-2016-03 MIEUX newsletter: March 2016 · newsletter review due",
+                                      "NL-2016-03 MIEUX newsletter: March 2016 · newsletter review reminder"]
+    assert not any(tag.startswith("action:") for tag in runs[0].tags)
+    events = events_about(prefect, "mieux.communication_task.NL-2016-03", since="2016-01-01", at_least=2)
+    assert sorted(e["event"] for e in events) == ["mieux.alert.owed", "mieux.communication_task.draft"]
+    assert all(not any(r["prefect.resource.id"].startswith("mieux.action.") for r in e["related"]) for e in events)
+
+    served = {d.name: d for d in deployments(Settings(facility_file=DEFAULT_FACILITY))}["newsletter"]
+    assert [(s.schedule.cron, s.schedule.timezone) for s in served.schedules] == [(NEWSLETTER_CRON, "Europe/Brussels")]

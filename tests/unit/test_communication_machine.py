@@ -13,7 +13,7 @@ from tests.unit.machine_laws import machine_laws
 def subject(state: str, **changes) -> SimpleNamespace:
     return SimpleNamespace(**{"state": state, "reason": "the partner asked", "title": "News", "draft": "Text",
                               "eu_funding_acknowledged": True, "partner_approved": True, "photos_consented": None,
-                              "changed": frozenset(), **changes})
+                              "occasion": "approval", "changed": frozenset(), **changes})
 
 
 BREAK = {"reason_given": {"reason": ""}, "visibility_checked": {"partner_approved": False},
@@ -33,6 +33,16 @@ def test_nothing_is_published_before_its_visibility_checklist_is_done(changes, m
         COMMUNICATION_TASK.fire(subject("reviewed", **changes), "publish", label="x", roles=["communications_officer"])
     assert COMMUNICATION_TASK.fire(subject("reviewed", photos_consented=True), "publish", label="x",
                                    roles=["communications_officer"]) == "published"
+
+
+def test_a_newsletter_needs_no_partners_approval_but_the_rest_of_its_checklist():
+    newsletter = subject("reviewed", occasion="newsletter", partner_approved=False)
+    assert COMMUNICATION_TASK.fire(newsletter, "publish", label="x", roles=["communications_officer"]) == "published"
+    with pytest.raises(GuardFailed) as refused:
+        COMMUNICATION_TASK.fire(subject("reviewed", occasion="newsletter", partner_approved=False,
+                                        eu_funding_acknowledged=False), "publish", label="x",
+                                roles=["communications_officer"])
+    assert "eu_funding_acknowledged" in str(refused.value) and "partner" not in str(refused.value)
 
 
 def test_the_action_officer_may_send_an_item_back_but_not_publish_it():
@@ -59,5 +69,5 @@ def test_the_approval_news_lists_the_planned_activities_and_says_who_funds_it():
     title, text = news_draft("approval", name="Ghana II", requester="Ghana Immigration Service", countries=["GH", "TG"],
                              objective=None, activities=ACTIVITIES[:1])
     assert title == "New MIEUX Action with Ghana Immigration Service: Ghana II"
-    assert "(GH, TG)" in text and "Planned activities: Kick-off (workshop)." in text
+    assert "(Ghana, Togo)" in text and "Planned activities: Kick-off (workshop)." in text
     assert text.endswith("The Action is funded by the European Union.")

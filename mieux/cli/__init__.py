@@ -20,7 +20,7 @@ import typer
 
 from domain.errors import MieuxError
 from mieux.cli import (actions, activities, assignments, calendar, comms, costs, deadlines, evaluation, experts,
-                       knowledge, logistics, outbox, portfolio, programme, requests, sweep)
+                       knowledge, logistics, operations, outbox, portfolio, programme, requests, sweep)
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
@@ -34,7 +34,6 @@ app.add_typer(logistics.app, name="logistics")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(comms.app, name="comms")
 app.add_typer(knowledge.app, name="knowledge")
-app.add_typer(knowledge.app, name="knowledge")
 app.add_typer(evaluation.participants_app, name="participants")
 app.add_typer(evaluation.evaluation_app, name="evaluation")
 app.add_typer(actions.machine_app, name="machine")
@@ -46,6 +45,9 @@ app.command("costs")(costs.costs)
 app.command("deadlines")(deadlines.deadlines_command)
 app.command("sweep")(sweep.sweep_command)
 app.command("web")(evaluation.web_command)
+app.command("backup")(operations.backup_command)
+app.command("restore")(operations.restore_command)
+app.command("doctor")(operations.doctor_command)
 
 
 @app.command()

@@ -1,0 +1,80 @@
+"""`mieux doctor` against real parts: a sound installation has no problem (its Prefect API the test
+harness's own server), and each broken part is one line saying what is wrong, with no secret shown."""
+import pytest
+
+from config.settings import DEFAULT_FACILITY, Settings
+from loopback.receivers import CHAT_TOKEN, SMTP_PASSWORD
+from mieux.doctor import examine
+from store.db import make_engine
+from store.migrate import upgrade
+
+pytestmark = pytest.mark.slow
+
+
+def settings(tmp_path, channels_file, **overrides) -> Settings:
+    channels, secrets = channels_file
+    return Settings(**{"data_dir": tmp_path / "data", "facility_file": DEFAULT_FACILITY, "channels_file": channels,
+                       "secrets_file": secrets, "ui_url": "https://prefect.mieux.example",
+                       "web_url": "https://forms.mieux.example", "feed_url": "https://feeds.mieux.example",
+                       **overrides})
+
+
+def migrated(s: Settings) -> Settings:
+    s.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(s.database())
+    upgrade(engine)
+    engine.dispose()
+    return s
+
+
+def problems(found) -> list[str]:
+    return [f"{f.topic}: {f.said}" for f in found if f.problem]
+
+
+def test_a_sound_installation_has_no_problem_and_its_prefect_server_says_its_version(prefect_api, tmp_path,
+                                                                                    channels_file):
+    from prefect import __version__
+    from prefect.settings import PREFECT_API_URL
+
+    found = examine(migrated(settings(tmp_path, channels_file)), environ={"PREFECT_API_URL": PREFECT_API_URL.value()})
+    assert problems(found) == []
+    said = {f.topic: f.said for f in found}
+    assert said["prefect"].endswith(f": healthy, Prefect {__version__} (this engine's: {__version__})")
+    assert said["store"].endswith("schema 0020, current") and said["channels"].startswith("admin, chat, email configured")
+    text = "\n".join(f.said for f in found)
+    assert SMTP_PASSWORD not in text and CHAT_TOKEN not in text
+
+
+def test_each_broken_part_is_one_line_saying_what_is_wrong(tmp_path, channels_file):
+    channels, secrets = channels_file
+    email_only = tmp_path / "email.yaml"
+    email_only.write_text("\n".join(line for line in channels.read_text(encoding="utf-8").splitlines()
+                                     if "mmost" not in line and "tag: chat" not in line) + "\n", encoding="utf-8")
+    broken = settings(tmp_path, (email_only, secrets), ui_url=None, web_url="ftp://forms", feed_port=0)
+    found = examine(broken, environ={"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert problems(found) == [
+        "channels: ana gets alerts on chat, and the channels file has no chat service",
+        "channels: pieter gets alerts on chat, and the channels file has no chat service",
+        f"store: there is no store at {tmp_path / 'data' / 'mieux.db'}: run `mieux init`",
+        "prefect: cannot reach the Prefect API at http://127.0.0.1:9/api: ConnectError",
+        "links: the Prefect UI in alerts: http://127.0.0.1:9, this machine only, and messages are read elsewhere "
+        "(email): set MIEUX_UI_URL to the address people reach",
+        "links: the evaluation forms and invitations: 'ftp://forms' is not an http(s) address"]
+    assert not (tmp_path / "data" / "mieux.db").exists()  # the doctor made no store
+    assert "the calendar feeds: not served" in [f.said for f in found]
+
+
+def test_a_prefect_server_of_another_version_is_named_before_it_gives_422s(tmp_path, channels_file):
+    # No second Prefect release can run here: the server's answers are given as another version's would be.
+    answers = {"/health": (200, True), "/admin/version": (200, "2.19.3")}
+    found = examine(migrated(settings(tmp_path, channels_file)),
+                    environ={"PREFECT_API_URL": "https://prefect.mieux.example/api", "PREFECT_API_AUTH_STRING": "u:p"},
+                    prefect_get=lambda url, headers: answers[url.removeprefix("https://prefect.mieux.example/api")])
+    assert problems(found) == [
+        "prefect: the Prefect server at https://prefect.mieux.example/api is 2.19.3 and this engine's Prefect is "
+        f"{__import__('prefect').__version__}: run the same version everywhere (a mismatch gives HTTP 422s)"]
+    refused = examine(migrated(settings(tmp_path, channels_file)),
+                      environ={"PREFECT_API_URL": "https://prefect.mieux.example/api"},
+                      prefect_get=lambda url, headers: (401, None))
+    assert problems(refused) == ["prefect: https://prefect.mieux.example/api refuses this engine's credentials "
+                                 "(PREFECT_API_AUTH_STRING)"]

@@ -104,3 +104,73 @@ def check_schema_revision(engine) -> str:
 
     with engine.connect() as conn:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+STORE_0019 = Path(__file__).resolve().parents[1] / "data" / "store_0019.db.gz"
+"""The store as the previous release (schema 0019, commit ba7473a) left it, with records of every
+lifecycle: Actions in eight states, activities, an expert invited, checklist items, evaluation
+collections, news items, a knowledge entry, deadlines fired a month on. Made by
+tests/data/make_store_0019.py running that release's code."""
+
+
+def sqlite_rows(path, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table (the full-text index's own included), or only `columns` of each."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                           "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")]
+        found = {}
+        for table in tables if columns is None else columns:
+            names = columns[table] if columns else [c[1] for c in db.execute(f'PRAGMA table_info("{table}")')]
+            found[table] = sorted(db.execute(f'SELECT {", ".join(map(repr, names)).replace(chr(39), chr(34))} '
+                                             f'FROM "{table}"').fetchall(), key=repr)
+    db.close()
+    return found
+
+
+def test_the_previous_releases_store_upgrades_losing_nothing_and_the_engine_runs_on_it(tmp_path, clock):
+    import gzip
+    import shutil
+    import sqlite3
+    from datetime import timedelta
+
+    from config.settings import DEFAULT_FACILITY, Settings
+    from mieux.bootstrap import bootstrap
+    from mieux.newsletter import prepare
+    from store.db import reading
+    from store.tables import Action, Deadline, Timer
+    from sqlmodel import select
+
+    path = tmp_path / "mieux.db"
+    with gzip.open(STORE_0019, "rb") as packed, open(path, "wb") as store:
+        shutil.copyfileobj(packed, store)
+    before = sqlite_rows(path)
+    with sqlite3.connect(path) as db:
+        columns = {t: [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')] for t in before}
+    db.close()
+    assert before["alembic_version"] == [("0019",)] and len(before["timer"]) > 100
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    check_schema(engine)
+    engine.dispose()
+    after = sqlite_rows(path, columns)
+    assert {t: rows for t, rows in after.items() if t != "alembic_version"} == {
+        t: rows for t, rows in before.items() if t != "alembic_version"}
+
+    clock.set(clock.now() + timedelta(days=31))
+    app = bootstrap(Settings(data_dir=tmp_path, facility_file=DEFAULT_FACILITY, link_secret="k" * 40), clock=clock)
+    with reading(app.engine) as session:
+        deadline = session.exec(select(Deadline).where(Deadline.subject_kind == "action", Deadline.status == "pending",
+                                                       Deadline.kind == "fiche")).first()
+        reference = session.get(Action, deadline.action_id).reference
+    app.service.fire(reference, "withdraw", actor="ana", reason="the partner withdrew")  # stops its fiche deadline
+    with reading(app.engine) as session:  # 0006's trigger, remade by 0020 on the rebuilt table, cancelled its timers
+        assert {t.status for t in session.exec(select(Timer).where(Timer.deadline_id == deadline.id))} <= {
+            "cancelled", "fired", "coalesced"}
+        assert session.get(Deadline, deadline.id).status == "cancelled"
+    app.fire_all_due()
+    assert app.knowledge.search("logistics")[0].title.startswith("Lessons learnt")  # its full-text index came along
+    assert prepare(app.service, "2026-03", actor="sofia").month == "2026-03"
+    app.engine.dispose()

@@ -266,6 +266,19 @@ def fire_due(engine, *, policy: Policy, facility: Facility, clock: Clock, limit:
         groups: dict[int, list] = defaultdict(list)
         for timer, deadline, action in session.exec(query):
             groups[deadline.id].append((timer, deadline, action))
+        # A batch (the limit) may hold some of a deadline's due timers and not the others (after
+        # downtime a deadline's reminder and due notice are both due): take the rest of each
+        # deadline's due timers too, so they are coalesced into one notice instead of two.
+        # On PostgreSQL this sweeper holds those deadlines' locks: no other sweeper takes them.
+        taken = {t.id for group in groups.values() for t, _, _ in group}
+        rest = (select(Timer).where(Timer.deadline_id.in_(list(groups)), PENDING, Timer.fire_at <= now)
+                .order_by(Timer.id))
+        if engine.dialect.name == "postgresql":
+            rest = rest.with_for_update()
+        for timer in (session.exec(rest).all() if groups else ()):
+            if timer.id not in taken:
+                _, deadline, action = groups[timer.deadline_id][0]
+                groups[timer.deadline_id].append((timer, deadline, action))
         for group in groups.values():
             timers = sorted((t for t, _, _ in group), key=lambda t: (t.fire_at, POINT_ORDER[t.point], t.seq))
             _, deadline, action = group[0]

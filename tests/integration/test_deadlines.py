@@ -99,6 +99,18 @@ def test_after_ten_days_of_downtime_each_due_deadline_fires_once_and_reminders_c
     assert sweep().fired == 0
 
 
+def test_after_downtime_a_batch_smaller_than_the_backlog_still_coalesces_each_deadlines_notices(
+        engine, service, clock, sweep):
+    clock.set(datetime(2026, 3, 2, 8, tzinfo=UTC))
+    for n in range(3):
+        service.register(request(received_on=date(2026, 3, 2), name=f"Ghana {n}"), actor="ana")
+    clock.set(datetime(2026, 4, 30, tzinfo=UTC))  # each deadline's reminder and due notice are both due
+    while sweep(limit=1).fired:  # the batch takes one reminder: the same deadline's due notice comes with it
+        pass
+    alerts = rows(engine, Alert)
+    assert sorted(a.kind for a in alerts) == ["fiche.due"] * 3 and all(a.data["coalesced"] == 1 for a in alerts)
+
+
 def test_duplicate_and_late_runs_for_the_same_deadline_have_one_effect(engine, service, ghana, clock, sweep):
     [deadline] = rows(engine, Deadline)
     clock.set(datetime(2026, 3, 16, 9, tzinfo=UTC))

@@ -64,8 +64,16 @@ class TransitionAlerts:
         recipients = self.directory.resolve(list(owed.tell), action=action,
                                             related=self.people(session, event.subject, subject))
         rows.add_alert(session, action_id=event.action_id, subject_kind=event.subject, subject_id=event.subject_id,
-                       kind=owed.alert, source=f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{owed.alert}",
+                       kind=owed.alert, source=_source(event, subject, owed),
                        recipients=recipients, urgent=True, created_at=event.at, data=data)
+
+
+def _source(event: Recorded, subject, owed: Owes) -> str:
+    """What owes the alert: this transition of this subject. Its moment alone does not tell two apart
+    on a clock that stands still (a simulation, two transitions in one instant); the subject's
+    version before it does."""
+    return (f"{event.subject}:{event.subject_id}:{event.at.isoformat()}:{event.trigger}"
+            f"@{getattr(subject, 'version', 0)}:{owed.alert}")
 
 
 def facts(owed: Owes, *, subject, action, deadlines=None, name=lambda person: person,

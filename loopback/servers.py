@@ -35,10 +35,23 @@ def postgres_server():
     port = free_port()
     data = base / "data"
     run("initdb", "--no-sync", "-D", str(data), "-A", "trust", "-U", "postgres")
-    run("pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-w", "-o",
-        f"-k {base} -h 127.0.0.1 -p {port} -F -c max_connections=200", "start")
+    options = f"-k {base} -h 127.0.0.1 -p {port} -F -c max_connections=200"
+    run("pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-w", "-o", options, "start")
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+    RESTART[url] = lambda: run("pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-w", "-m", "immediate",
+                               "-o", options, "restart")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        yield url
     finally:
+        RESTART.pop(url, None)
         run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(base, ignore_errors=True)
+
+
+RESTART: dict = {}
+"""How to restart each running server (immediate: as a crash would, every connection cut), by its URL."""
+
+
+def restart_postgres(url: str) -> None:
+    """Restart the server `url` (a base URL postgres_server yielded) the hard way, and wait until it is back."""
+    RESTART[url]()

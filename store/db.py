@@ -58,13 +58,37 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def _busy_is_a_conflict() -> Iterator[None]:
-    """SQLite's lock timeout as a person reads it: nothing written, try again."""
+    """SQLite's lock timeout as a person reads it: nothing written, try again; a connection to the
+    store lost in the middle (PostgreSQL restarted) as StoreUnavailable. The next unit of work gets a
+    new connection (the pool checks each one before use)."""
     try:
         yield
     except OperationalError as error:
         if "database is locked" in str(error.orig):
             raise Conflict("the store stayed busy for 30 s (another writer); nothing was written: try again") from None
+        if _connection_lost(error):
+            raise StoreUnavailable(_lost(error)) from None
         raise
+    except DBAPIError as error:
+        if _connection_lost(error):
+            raise StoreUnavailable(_lost(error)) from None
+        raise
+
+
+def _connection_lost(error: DBAPIError) -> bool:
+    """Did the store go away (a connection cut, refused, the server shutting down), as opposed to a
+    statement failing?"""
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", "")
+    return type(error.orig).__module__.startswith("psycopg") and (state is None or state[:2] == "08"
+                                                                  or state.startswith("57P"))
+
+
+def _lost(error: DBAPIError) -> str:
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else "no answer"
+    return (f"the connection to the store was lost ({reason}): the change was not written, unless the loss "
+            "came as it was committing; look (its history shows it), then try again")
 
 
 DRIVER = "mieux_driver"

@@ -4,6 +4,7 @@ Every variable is checked when the settings are built: a wrong one is a ConfigEr
 (`MIEUX_SWEEP_SECONDS: Input should be a valid integer`), never a traceback. An empty variable
 counts as unset.
 """
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -61,6 +62,13 @@ class Settings(BaseSettings):
     Unset: a random one kept in DATA_DIR/link.secret, made on first use. Every process that sends
     or answers forms must share it: set it on a scaled-out installation."""
     forms_file: Path = Path(__file__).with_name("forms.yaml")
+    clock: Literal["system", "simulated"] = "system"
+    """The engine's time: the system's, or a simulation's (a demo, a soak), which only a store made
+    for it accepts (mieux.bootstrap)."""
+    clock_start: datetime | None = None
+    """Where a simulated clock begins (aware, e.g. 2026-01-05T08:00:00+01:00); default: now."""
+    clock_speed: float = Field(1.0, gt=0, le=10_000_000)
+    """Simulated seconds per real second."""
     sweep_seconds: int = Field(60, ge=1, le=86_400)
     mirror_horizon_days: float = Field(7.0, gt=0, le=366)
     """Timers due within this many days are mirrored as scheduled Prefect runs; later ones wait in the store."""
@@ -108,6 +116,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"{value} cannot be created: {above} is a file")
         except OSError as error:
             raise ValueError(f"{value} cannot be used: {error.strerror}") from None
+        return value
+
+    @field_validator("clock_start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("give its time zone, e.g. 2026-01-05T08:00:00+01:00")
         return value
 
     @field_validator("database_url")

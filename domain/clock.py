@@ -33,6 +33,25 @@ class FixedClock:
         self.at = as_utc(at)
 
 
+class SimulatedClock:
+    """Simulated time for a demo or a soak: it began at `start` when the real time was `anchor`, and
+    runs `speed` times as fast as real time; `advance` jumps it forward (a day of the simulation in
+    a moment). Every process built on the same store agrees on `start`, `anchor` and `speed` (the
+    store keeps them: mieux.bootstrap)."""
+
+    def __init__(self, start: datetime, *, anchor: datetime, speed: float = 1.0, real: Clock | None = None):
+        self.start, self.anchor, self.speed = as_utc(start), as_utc(anchor), speed
+        self.real = real or SystemClock()
+        self.jumped = timedelta(0)
+
+    def now(self) -> datetime:
+        return self.start + (self.real.now() - self.anchor) * self.speed + self.jumped
+
+    def advance(self, **delta: float) -> datetime:
+        self.jumped += timedelta(**delta)
+        return self.now()
+
+
 def as_utc(moment: datetime) -> datetime:
     """The same instant in UTC; a naive datetime is refused rather than guessed."""
     if moment.tzinfo is None:

@@ -6,12 +6,14 @@ flow first needs them, the outbox (apprise) when something is sent. `mieux serve
 policy at start-up, so a wrong policy file stops it there with the file and place named.
 """
 from collections.abc import Iterable
+from datetime import datetime, timezone
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from config.facility import Facility, load_facility
 from config.settings import Settings
 from domain.clock import Clock, SystemClock
+from domain.errors import ConfigError
 from mieux.service import ActionService, Effect, Observer
 from mieux.subjects import MACHINES, checked_policy, parents_of, people_of
 from notifications.directory import Directory
@@ -190,4 +192,45 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, effects: Iterab
     engine = make_engine(settings.database())
     if check:
         check_schema(engine)
+        if clock is None:
+            clock = store_clock(engine, settings)
     return App(settings, facility, engine, clock or SystemClock(), effects, observers)
+
+
+def store_clock(engine, settings: Settings) -> Clock:
+    """The clock the settings ask for, if the store accepts it. A store keeps the time it was first
+    run on: one that has kept real time (any store with a history made before the clock was
+    recorded) refuses a simulated clock, whose history would mix with its own; a simulated store
+    refuses real time, and keeps its simulation's start and speed for every process that opens it."""
+    import json
+
+    from domain.clock import SimulatedClock
+    from store.db import transaction
+    from sqlmodel import select
+
+    from store.tables import Audit, Setting
+
+    with transaction(engine) as session:
+        kept = session.get(Setting, "clock")
+        if kept is None:
+            history = session.exec(select(Audit.id).limit(1)).first() is not None
+            now = datetime.now(timezone.utc)
+            if settings.clock == "system" or history:
+                kept = Setting(key="clock", value="system")
+            else:
+                kept = Setting(key="clock", value=json.dumps({
+                    "start": (settings.clock_start or now).isoformat(), "anchor": now.isoformat(),
+                    "speed": settings.clock_speed}))
+            session.add(kept)
+    if kept.value == "system":
+        if settings.clock == "simulated":
+            raise ConfigError("this store keeps real time: a simulated clock would mix its made-up history with "
+                              "the store's own; run the simulation on a store of its own (another MIEUX_DATA_DIR "
+                              "or database)")
+        return SystemClock()
+    if settings.clock == "system":
+        raise ConfigError("this store runs on a simulated clock (MIEUX_CLOCK=simulated): its history cannot go on "
+                          "in real time; use a store of its own for real work")
+    simulation = json.loads(kept.value)
+    return SimulatedClock(datetime.fromisoformat(simulation["start"]), anchor=datetime.fromisoformat(simulation["anchor"]),
+                          speed=simulation["speed"])

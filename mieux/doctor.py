@@ -46,7 +46,8 @@ def examine(settings: Settings, *, environ: dict | None = None,
     look("prefect", lambda: _prefect(settings, environ, prefect_get or _get))
     look("links", lambda: _links(settings, environ, far))
     look("workers", lambda: "none: `mieux serve` runs the sweep, the timers and the dispatcher in one process")
-    look("clock", lambda: "the system clock (UTC, shown in the facility's time zone)")
+    look("clock", lambda: "the system clock (UTC, shown in the facility's time zone)" if settings.clock == "system"
+         else f"simulated (MIEUX_CLOCK=simulated, {settings.clock_speed:g}x): only a store made for a simulation runs it")
     return found
 
 

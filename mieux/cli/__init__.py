@@ -56,9 +56,14 @@ def init(ctx: typer.Context) -> None:
     from mieux.bootstrap import bootstrap
     from store.migrate import upgrade
 
-    built = bootstrap(runtime(ctx).settings, check=False)
+    from mieux.bootstrap import store_clock
+
+    settings = runtime(ctx).settings
+    built = bootstrap(settings, check=False)
     upgrade(built.engine)
-    typer.echo(f"store ready: {built.engine.url.render_as_string()}")
+    clock = store_clock(built.engine, settings)  # the store keeps the time it is made for
+    typer.echo(f"store ready: {built.engine.url.render_as_string()}"
+               + (f" (simulated clock, now {clock.now():%Y-%m-%d %H:%M} UTC)" if settings.clock == "simulated" else ""))
 
 
 @app.command()

@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-from-lock
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo serve test faults bench lock clean
+.PHONY: demo serve test faults soak bench lock clean
 
 ## demo: the main job on the embedded default (SQLite under var/demo): init, import, a lifecycle, report.
 ## It starts its own store again each time (--reset), but never one mieux serve is using, nor one it did not create.
@@ -22,6 +22,10 @@ test: $(STAMP) $(CHROMIUM)
 ## faults: the long fault campaigns (kills mid-round, fuzzed CLI input); `make test` runs a small sample
 faults: $(STAMP)
 	DO_NOT_TRACK=1 PREFECT_SERVER_ANALYTICS_ENABLED=false MIEUX_FAULT_CAMPAIGN=1 $(BIN)/python -m pytest -m faults
+
+## soak: a simulated year of a programme ten times MIEUX's size through the engine; `make test` runs a sample
+soak: $(STAMP)
+	DO_NOT_TRACK=1 $(BIN)/python bench/soak.py
 
 ## serve: the running engine on the demo store, with the Prefect UI, until Ctrl-C
 serve: $(STAMP)

@@ -26,14 +26,14 @@ from config.settings import DEFAULT_FACILITY, Settings
 from domain.activities import ActivityChanges, ActivityIn
 from domain.assignments import AssignmentChanges, AssignmentIn
 from domain.clock import FixedClock
-from domain.deadlines import starts
 from domain.errors import MieuxError
 from domain.experts import ExpertIn
 from mieux.bootstrap import bootstrap
 from mieux.logistics import items_of
-from mieux.subjects import KINDS, checked_policy
+from mieux.invariants import broken_promises
+from mieux.subjects import checked_policy
 from store.db import reading
-from store.tables import Action, Activity, Alert, Assignment, Audit, Deadline, Timer
+from store.tables import Action, Activity, Assignment, Audit, Timer
 from tests.helpers import campaign, new_action_in, request
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
@@ -167,44 +167,6 @@ def prepared_store(app) -> None:
              "category": "eu_member_state_administration", "administration": "SEF",
              "administration_country": "PT", "languages": [{"language": "en", "level": "C1"}],
              "themes": ["legal_migration"], "consent_on": "2026-01-10", "consent_purpose": "roster"}), actor="pieter")
-
-
-# -- what must hold after every kill -----------------------------------------------------------
-def broken_promises(engine, policy) -> list[str]:
-    """Every way the store's story does not hold together (empty: it does)."""
-    problems = []
-    alerts = {name: owes for name, kind in KINDS.items() for name, owes in [(name, kind.machine.alerts)]}
-    with reading(engine) as session:
-        audits = session.exec(select(Audit).order_by(Audit.id)).all()
-        last: dict[tuple[str, int], Audit] = {}
-        for a in audits:
-            last[a.subject_kind, a.subject_id] = a
-        owed_alerts = set(session.exec(select(Alert.subject_kind, Alert.subject_id, Alert.kind, Alert.created_at)))
-        pending = session.exec(select(Deadline).where(Deadline.status == "pending")).all()
-        started = {(d.subject_kind, d.subject_id, d.kind) for d in session.exec(select(Deadline))}
-        for name, kind in KINDS.items():
-            for row in session.exec(select(kind.table)).all():
-                audit = last.get((name, row.id))
-                if audit is None or audit.to_state != row.state:
-                    problems.append(f"{name} {row.id} is {row.state}, its audit says "
-                                    f"{audit.to_state if audit else 'nothing'}")
-                    continue
-                for rule in policy.deadlines:
-                    if (rule.subject == name and rule.applies(row) and audit.from_state != audit.to_state
-                            and starts(rule, source=audit.from_state, dest=audit.to_state)
-                            and (rule.anchor == "entered" or ("." not in rule.anchor
-                                                              and getattr(row, rule.anchor, None) is not None))
-                            and (name, row.id, rule.kind) not in started):
-                        problems.append(f"{name} {row.id} entered {row.state} and has no {rule.kind} deadline")
-                states = {d.id: row.state for d in pending if (d.subject_kind, d.subject_id) == (name, row.id)}
-                for d in pending:
-                    if d.id in states and states[d.id] not in policy.rule(d.kind).live_in:
-                        problems.append(f"{name} {row.id} is {row.state} with its {d.kind} deadline pending")
-        for a in audits:
-            owed = alerts.get(a.subject_kind, {}).get(a.trigger)
-            if owed and (a.subject_kind, a.subject_id, owed.alert, a.at) not in owed_alerts:
-                problems.append(f"{a.subject_kind} {a.subject_id}: {a.trigger} at {a.at} owes {owed.alert}, missing")
-    return problems
 
 
 def test_kills_at_random_moments_of_every_lifecycle_leave_one_consistent_story(database_url, clock):

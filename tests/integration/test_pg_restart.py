@@ -16,7 +16,7 @@ from store.db import make_engine, reading
 from store.migrate import upgrade
 from store.tables import Action
 from tests.helpers import request
-from tests.integration.test_kills import broken_promises
+from mieux.invariants import broken_promises
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 

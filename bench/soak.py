@@ -249,7 +249,7 @@ def main() -> int:
                         web_url="http://forms.soak", clock="simulated", clock_start=START)
     engine = make_engine(settings.database())
     upgrade(engine)
-    store_clock(engine, settings)
+    store_clock(engine, settings, record=True)
     engine.dispose()
     app = bootstrap(settings)
     chance = random.Random(2026)

@@ -197,31 +197,39 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, effects: Iterab
     return App(settings, facility, engine, clock or SystemClock(), effects, observers)
 
 
-def store_clock(engine, settings: Settings) -> Clock:
+def store_clock(engine, settings: Settings, *, record: bool = False) -> Clock:
     """The clock the settings ask for, if the store accepts it. A store keeps the time it was first
     run on: one that has kept real time (any store with a history made before the clock was
     recorded) refuses a simulated clock, whose history would mix with its own; a simulated store
-    refuses real time, and keeps its simulation's start and speed for every process that opens it."""
+    refuses real time, and keeps its simulation's start and speed for every process that opens it.
+    `mieux init` records real time (`record`); a simulation is recorded by the first process to run it."""
     import json
 
-    from domain.clock import SimulatedClock
-    from store.db import transaction
+    from sqlalchemy.exc import IntegrityError
     from sqlmodel import select
 
+    from domain.clock import SimulatedClock
+    from store.db import reading, transaction
     from store.tables import Audit, Setting
 
-    with transaction(engine) as session:
+    with reading(engine) as session:  # a read: never waits for a writer
         kept = session.get(Setting, "clock")
-        if kept is None:
-            history = session.exec(select(Audit.id).limit(1)).first() is not None
-            now = datetime.now(timezone.utc)
-            if settings.clock == "system" or history:
-                kept = Setting(key="clock", value="system")
-            else:
-                kept = Setting(key="clock", value=json.dumps({
-                    "start": (settings.clock_start or now).isoformat(), "anchor": now.isoformat(),
-                    "speed": settings.clock_speed}))
-            session.add(kept)
+        history = kept is None and session.exec(select(Audit.id).limit(1)).first() is not None
+    if kept is None and settings.clock == "system" and not record:
+        return SystemClock()  # real time needs no record to run on (a read-only command writes nothing)
+    if kept is None:  # recorded once; several processes at once agree on the first
+        now = datetime.now(timezone.utc)
+        value = "system" if settings.clock == "system" or history else json.dumps({
+            "start": (settings.clock_start or now).isoformat(), "anchor": now.isoformat(),
+            "speed": settings.clock_speed})
+        try:
+            with transaction(engine) as session:
+                if session.get(Setting, "clock") is None:
+                    session.add(Setting(key="clock", value=value))
+        except IntegrityError:
+            pass  # another process recorded it first: theirs stands
+        with reading(engine) as session:
+            kept = session.get(Setting, "clock")
     if kept.value == "system":
         if settings.clock == "simulated":
             raise ConfigError("this store keeps real time: a simulated clock would mix its made-up history with "

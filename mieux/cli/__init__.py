@@ -61,7 +61,7 @@ def init(ctx: typer.Context) -> None:
     settings = runtime(ctx).settings
     built = bootstrap(settings, check=False)
     upgrade(built.engine)
-    clock = store_clock(built.engine, settings)  # the store keeps the time it is made for
+    clock = store_clock(built.engine, settings, record=True)  # the store keeps the time it is made for
     typer.echo(f"store ready: {built.engine.url.render_as_string()}"
                + (f" (simulated clock, now {clock.now():%Y-%m-%d %H:%M} UTC)" if settings.clock == "simulated" else ""))
 

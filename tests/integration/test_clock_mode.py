@@ -24,7 +24,7 @@ def made(tmp_path, **clock):
     s = settings(tmp_path, **clock)
     engine = make_engine(s.database())
     upgrade(engine)
-    store_clock(engine, s)  # as `mieux init` does
+    store_clock(engine, s, record=True)  # as `mieux init` does
     engine.dispose()
 
 

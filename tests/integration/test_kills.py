@@ -113,8 +113,9 @@ def _assignment(app, chance, n):
         with reading(app.engine) as session:
             taken = set(session.exec(select(Assignment.expert_id)))
         free = [e for e in range(1, EXPERTS + 1) if e not in taken]
-        app.service.propose_expert(key, AssignmentIn(expert=f"E{chance.choice(free)}", working_days=3,
-                                                     fee_per_day="450.00"), actor="ana")
+        expert = chance.choice(free) if free else app.roster.add(_expert(f"Expert {n}"), actor="pieter").id
+        app.service.propose_expert(key, AssignmentIn(expert=f"E{expert}", working_days=3, fee_per_day="450.00"),
+                                   actor="ana")
         return
     expert, state = chance.choice(live)
     trigger = {"proposed": "invite", "invited": chance.choice(["accept", "decline"]), "accepted": "withdraw"}[state]
@@ -162,11 +163,16 @@ def prepared_store(app) -> None:
              "languages": ["en"]}), actor="ana")
     app.service.transition("activity", _activities(app, "Training 3")[0], "prepare", actor="ana")
     for e in range(EXPERTS):
-        app.roster.add(ExpertIn.model_validate(
-            {"name": f"Expert {e}", "email": f"e{e}@expert.example", "sex": "woman", "nationality": "PT",
-             "category": "eu_member_state_administration", "administration": "SEF",
-             "administration_country": "PT", "languages": [{"language": "en", "level": "C1"}],
-             "themes": ["legal_migration"], "consent_on": "2026-01-10", "consent_purpose": "roster"}), actor="pieter")
+        app.roster.add(_expert(f"Expert {e}"), actor="pieter")
+
+
+def _expert(name: str) -> ExpertIn:
+    """An expert for the roster (the campaign adds more once every one of them was proposed)."""
+    return ExpertIn.model_validate(
+        {"name": name, "email": f"{name.replace(' ', '.').lower()}.{random.getrandbits(32)}@expert.example",
+         "sex": "woman", "nationality": "PT", "category": "eu_member_state_administration", "administration": "SEF",
+         "administration_country": "PT", "languages": [{"language": "en", "level": "C1"}],
+         "themes": ["legal_migration"], "consent_on": "2026-01-10", "consent_purpose": "roster"})
 
 
 def test_kills_at_random_moments_of_every_lifecycle_leave_one_consistent_story(database_url, clock):

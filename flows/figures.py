@@ -45,15 +45,16 @@ def publish_figures(year: int | None = None) -> dict:
 
 
 @flow(name="mieux-newsletter", flow_run_name="newsletter", log_prints=True)
-def prepare_newsletter(month: str | None = None) -> str:
-    """Prepare last month's newsletter for review (or `month`'s, e.g. 2026-11); a month already
-    prepared is left as it is."""
+def prepare_newsletter() -> str:
+    """Prepare last month's newsletter for review; a month already prepared is left as it is. It
+    takes no parameter: a person prepares another month with `mieux comms newsletter MONTH`, which
+    checks who they are."""
     from domain.errors import Conflict
     from mieux.newsletter import prepare
 
     app = runtime.current()
     try:
-        task = prepare(app.service, month, actor=None, via="Prefect flow run newsletter")
+        task = prepare(app.service, None, actor=None, via="Prefect flow run newsletter")
     except Conflict as exists:
         get_run_logger().info("%s", exists)
         return str(exists)

@@ -261,7 +261,7 @@ def _published(alert: Alert, action: Action | None) -> bool:
     which would name the expert there."""
     from mieux.subjects import KINDS
 
-    return action is not None or alert.subject_kind in KINDS
+    return action is not None or (alert.subject_kind in KINDS and alert.subject_id is not None)
 
 
 def _about(alert: Alert, action: Action | None, key: str) -> list[dict]:

@@ -225,6 +225,11 @@ def _serve(settings: Settings, echo: Echo) -> None:
 
     from mieux.lock import engine_lock
 
+    if settings.clock == "simulated":
+        from domain.errors import ConfigError
+
+        raise ConfigError("mieux serve runs on real time (Prefect schedules its runs by the wall clock): a simulated "
+                          "clock is for the CLI, the demo and the soak")
     app = bootstrap(settings)
     app.load_everything()
     client = exposure(settings, dict(os.environ))  # before anything starts

@@ -8,7 +8,8 @@ schema this engine knows) and only then renamed into place, so FILE is a whole b
 `restore` refuses while the store is in use (`mieux serve` holds the data directory's lock), and
 refuses a file that is not a sound store of this engine's schema or an older one (an older one
 is migrated by `mieux init` afterwards). The store it replaces is checkpointed and kept beside it
-as `mieux.db.replaced-<UTC time>`; nothing is deleted.
+as `mieux.db.replaced-<UTC time>` (with its WAL, if any is left); nothing is deleted. A store still
+open in another process (its checkpoint cannot finish) is not replaced.
 
 A PostgreSQL store is backed up with `pg_dump` and restored with `pg_restore` (README: Operations).
 """
@@ -93,12 +94,21 @@ def restore(url: str, source: Path, *, data_dir: Path, head: str, now: datetime)
             kept = None
             if store.exists():
                 with sqlite3.connect(store) as old:  # its last writes out of the WAL, into the file kept
-                    old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = old.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 old.close()
-                kept = store.with_name(f"{store.name}.replaced-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}")
+                if busy:
+                    raise Conflict(f"the store {store} is open in another process (mieux web, a sweep, a command): "
+                                   "stop every process using it, then restore")
+                stamp = f"{store.name}.replaced-{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+                kept = store.with_name(stamp)
+                n = 1
+                while kept.exists():
+                    n += 1
+                    kept = store.with_name(f"{stamp}-{n}")
                 os.replace(store, kept)
-            for leftover in (store.with_name(store.name + "-wal"), store.with_name(store.name + "-shm")):
-                leftover.unlink(missing_ok=True)
+                for part in ("-wal", "-shm"):  # whatever is left of them goes with the store they belong to
+                    if store.with_name(store.name + part).exists():
+                        os.replace(store.with_name(store.name + part), kept.with_name(kept.name + part))
             os.replace(incoming, store)
         finally:
             incoming.unlink(missing_ok=True)
@@ -108,7 +118,7 @@ def restore(url: str, source: Path, *, data_dir: Path, head: str, now: datetime)
 def check(path: Path) -> Copied:
     """A sound store of this engine: SQLite's integrity check passes and it knows its schema revision."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        with sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True) as db:
             problems = [row[0] for row in db.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
                 raise InvalidInput(f"{path} is damaged: {'; '.join(problems[:3])}")

@@ -158,6 +158,9 @@ def _links(settings: Settings, environ, far: list[str]) -> list[Finding]:
             ("the calendar feeds", "MIEUX_FEED_URL", settings.feed_url,
              f"http://{settings.feed_host}:{settings.feed_port}" if settings.feed_port else None)):
         address = (url or default) if default else None  # a port of 0: not served, whatever its address
+        if address and "@" in address.split("//", 1)[-1].split("/", 1)[0]:  # never a password in the report
+            scheme, _, rest = address.partition("//")
+            address = f"{scheme}//{rest.split('@', 1)[1]}"
         if address is None:
             found.append(Finding("links", f"{what}: not served"))
             continue

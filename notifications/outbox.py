@@ -269,7 +269,8 @@ class Outbox:
         source = f"dead:{delivery.id}"  # a report per death: `mieux outbox retry` can make it die again
         deaths = session.exec(select(func.count()).select_from(Alert).where(
             (Alert.source == source) | Alert.source.startswith(f"{source}:"))).one()
-        session.add(Alert(action_id=alert.action_id, kind="outbox.dead", source=f"{source}:{deaths + 1}",
+        session.add(Alert(action_id=alert.action_id, subject_kind=alert.subject_kind, subject_id=alert.subject_id,
+                          kind="outbox.dead", source=f"{source}:{deaths + 1}",
                           recipients=admins, urgent=True, created_at=now, data={
                               "reference": alert.data.get("reference", ""), "name": alert.data.get("name", ""),
                               "failed_kind": alert.kind, "person": delivery.person, "channel": delivery.channel,

@@ -81,8 +81,9 @@ def _connection_lost(error: DBAPIError) -> bool:
     if error.connection_invalidated:
         return True
     state = getattr(error.orig, "sqlstate", "")
-    return type(error.orig).__module__.startswith("psycopg") and (state is None or state[:2] == "08"
-                                                                  or state.startswith("57P"))
+    return type(error.orig).__module__.startswith("psycopg") and (
+        (state is None and isinstance(error, OperationalError)) or (state or "")[:2] == "08"
+        or (state or "").startswith("57P"))
 
 
 def _lost(error: DBAPIError) -> str:

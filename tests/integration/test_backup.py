@@ -174,3 +174,4 @@ def test_a_postgresql_store_goes_through_pg_dump_and_pg_restore_and_comes_back_e
     again.engine.dispose()
     restored.dispose()
     built.engine.dispose()
+

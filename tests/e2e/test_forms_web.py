@@ -62,7 +62,8 @@ def test_a_participant_answers_sees_thanks_and_the_link_then_opens_nothing(brows
         page.locator(f"input[name={key}][value='{value}']").check()
     page.locator("textarea[name=comments]").fill("Des échanges très concrets <b>merci</b>")
     assert page.locator("label[for=comments-first]").is_visible()  # the comment box is labelled
-    page.get_by_role("button").click()
+    with page.expect_navigation():  # the answer is posted: wait for the page it brings back
+        page.get_by_role("button").click()
     assert page.get_by_role("heading", name="Merci").is_visible()
     stored = answers_stored(app)
     assert len(stored) == 1 and stored[0].answers["comments"] == "Des échanges très concrets <b>merci</b>"
@@ -101,7 +102,8 @@ def test_a_missing_answer_shows_its_error_next_to_the_field_and_keeps_what_was_t
         if key != "difference":
             page.locator(f"input[name={key}][value='3']").check()
     page.locator("textarea[name=comments]").fill("Rien à ajouter")
-    page.get_by_role("button").click()
+    with page.expect_navigation():
+        page.get_by_role("button").click()
     error = page.locator("#difference-error")
     assert error.is_visible() and error.inner_text()
     assert "difference-error" in page.locator("fieldset:has(input[name=difference])").get_attribute("aria-describedby")
@@ -165,12 +167,14 @@ def test_an_expert_declines_their_invitation_in_the_browser_with_a_word_and_the_
     page.goto(f"{base}/i/{token}")
     assert page.get_by_role("heading", name="Invitation: Training of border officers").is_visible()
     assert "Accra, GH" in page.locator("dl").inner_text()
-    page.get_by_role("button").click()  # no choice made: the page says so, nothing recorded
+    with page.expect_navigation():  # no choice made: the page says so, nothing recorded
+        page.get_by_role("button").click()
     assert page.locator("#problems").is_visible()
     assert app.service.subject("assignment", key).state == "invited"
     page.get_by_label("I decline").check()
     page.get_by_label("A word for the team").fill("On leave that week <b>sorry</b>")
-    page.get_by_role("button").click()
+    with page.expect_navigation():
+        page.get_by_role("button").click()
     assert page.get_by_role("heading", name="Thank you for your answer").is_visible()
     assert app.service.subject("assignment", key).state == "declined"
     assert page.goto(f"{base}/i/{token}").status == 404

@@ -1,7 +1,7 @@
 """The tables. Rows are validated before they get here (domain.schemas); these only store."""
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, Integer, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, Relationship, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -319,7 +319,7 @@ class Cursor(SQLModel, table=True):
     """How far a reader of an append-only table has got (e.g. publishing audit rows as events)."""
 
     name: str = Field(primary_key=True)
-    position: int = 0
+    position: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))  # microseconds since 1970 fit 64 bits
 
 
 class CalendarToken(SQLModel, table=True):

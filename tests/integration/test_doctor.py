@@ -40,7 +40,7 @@ def test_a_sound_installation_has_no_problem_and_its_prefect_server_says_its_ver
     assert problems(found) == []
     said = {f.topic: f.said for f in found}
     assert said["prefect"].endswith(f": healthy, Prefect {__version__} (this engine's: {__version__})")
-    assert said["store"].endswith("schema 0020, current") and said["channels"].startswith("admin, chat, email configured")
+    assert said["store"].endswith("schema 0021, current") and said["channels"].startswith("admin, chat, email configured")
     text = "\n".join(f.said for f in found)
     assert SMTP_PASSWORD not in text and CHAT_TOKEN not in text
 

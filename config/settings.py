@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     prefect_port: int = Field(4200, ge=1, le=65_535)
     prefect_host: str = "127.0.0.1"
     """Where the local Prefect server listens; beyond loopback only with PREFECT_SERVER_API_AUTH_STRING."""
+    work_pool: str = Field("mieux", min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    """The Prefect `process` work pool `mieux deploy` registers the deployments to and `mieux worker` polls."""
     feed_port: int = Field(4201, ge=0, le=65_535)
     """Where `mieux serve` serves people's calendar feeds (0: no feeds)."""
     feed_host: str = "127.0.0.1"

@@ -146,8 +146,10 @@ NEWSLETTER_CRON = "0 7 1 * *"
 zone (so that the month is over there)."""
 
 
-def deployments(settings: Settings) -> list:
-    """What `mieux serve` serves."""
+def deployments(settings: Settings, *, pool: str | None = None) -> list:
+    """What `mieux serve` serves; with a work pool's name, the same deployments for `mieux deploy`:
+    run from the installed package by workers, and those of which two runs must not overlap limited
+    to one at a time."""
     from config.facility import load_facility
     from flows.admin import fire_trigger, register_request
     from flows.deadlines import deadline_timer, sweep
@@ -158,26 +160,40 @@ def deployments(settings: Settings) -> list:
 
     facility = load_facility(settings.facility_file)
     people = sorted(person.id for person in facility.people)
-    admin = [fire_trigger.to_deployment(name="fire-trigger", tags=["mieux", "admin"],
-                                        description="Fire a trigger on an Action (same guards and roles as the CLI)."),
-             register_request.to_deployment(name="register-request", tags=["mieux", "admin"],
-                                            description="Register a new request.")]
+
+    def made(flow, name: str, **options):
+        if pool:
+            from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+            from prefect.deployments.runner import EntrypointType
+
+            from flows.pool import ONE_AT_A_TIME
+
+            options["entrypoint_type"] = EntrypointType.MODULE_PATH
+            if name in ONE_AT_A_TIME:
+                options["concurrency_limit"] = ConcurrencyLimitConfig(
+                    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+        return flow.to_deployment(name=name, **options)
+
+    admin = [made(fire_trigger, "fire-trigger", tags=["mieux", "admin"],
+                  description="Fire a trigger on an Action (same guards and roles as the CLI)."),
+             made(register_request, "register-request", tags=["mieux", "admin"],
+                  description="Register a new request.")]
     for deployment in admin:
         choose_from(deployment, "acting_person", people)
     return [
-        sweep.to_deployment(name="sweep", interval=settings.sweep_seconds, tags=["mieux"],
-                            description="Fire due deadlines, mirror timers, publish events and the status table."),
-        dispatch.to_deployment(name="dispatch", interval=max(settings.sweep_seconds, 30), tags=["mieux"],
-                               description="Send the alerts owed (the serving process also does it every second)."),
-        deadline_timer.to_deployment(name="timers", tags=["mieux"],
-                                     description="One scheduled run per deadline timer."),
-        publish_figures.to_deployment(name="figures", cron=FIGURES_CRON, tags=["mieux"],
-                                      description="The year's figures as an artifact, every Monday morning; in "
-                                                  "January last year's whole report too."),
-        prepare_newsletter.to_deployment(name="newsletter", schedules=[Cron(NEWSLETTER_CRON, timezone=facility.timezone)],
-                                         tags=["mieux"], description="Last month's newsletter drafted for the "
-                                                                     "communications officer's review, on the first "
-                                                                     "of each month."),
+        made(sweep, "sweep", interval=settings.sweep_seconds, tags=["mieux"],
+             description="Fire due deadlines, mirror timers, publish events and the status table."),
+        # served, the engine's own loop dispatches every second and this is the backstop; on workers it
+        # is the only dispatcher, as often as the sweep
+        made(dispatch, "dispatch", interval=settings.sweep_seconds if pool else max(settings.sweep_seconds, 30),
+             tags=["mieux"], description="Send the alerts owed."),
+        made(deadline_timer, "timers", tags=["mieux"], description="One scheduled run per deadline timer."),
+        made(publish_figures, "figures", cron=FIGURES_CRON, tags=["mieux"],
+             description="The year's figures as an artifact, every Monday morning; in January last year's whole "
+                         "report too."),
+        made(prepare_newsletter, "newsletter", schedules=[Cron(NEWSLETTER_CRON, timezone=facility.timezone)],
+             tags=["mieux"], description="Last month's newsletter drafted for the communications officer's review, "
+                                         "on the first of each month."),
         *admin,
     ]
 
@@ -233,6 +249,10 @@ def _serve(settings: Settings, echo: Echo) -> None:
     app = bootstrap(settings)
     app.load_everything()
     client = exposure(settings, dict(os.environ))  # before anything starts
+    if os.environ.get("PREFECT_API_URL"):  # a server of another Prefect version would answer with HTTP 422s
+        from flows.pool import check_server
+
+        check_server(settings, dict(os.environ))
     with engine_lock(settings.data_dir, what="serve"), prefect_server(settings, echo=echo) as api_url:
         os.environ.update({"PREFECT_API_URL": api_url, **client})  # flow runs the runner starts inherit them
         from flows import runtime

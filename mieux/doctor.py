@@ -43,12 +43,92 @@ def examine(settings: Settings, *, environ: dict | None = None,
         look("deadlines", lambda: _policy(settings, facility))
         look("channels", lambda: _channels(settings, facility, far))
     look("store", lambda: _store(settings))
-    look("prefect", lambda: _prefect(settings, environ, prefect_get or _get))
+    look("prefect", lambda: prefect_findings(settings, environ, prefect_get))
     look("links", lambda: _links(settings, environ, far))
-    look("workers", lambda: "none: `mieux serve` runs the sweep, the timers and the dispatcher in one process")
-    look("clock", lambda: "the system clock (UTC, shown in the facility's time zone)" if settings.clock == "system"
-         else f"simulated (MIEUX_CLOCK=simulated, {settings.clock_speed:g}x): only a store made for a simulation runs it")
+    look("workers", lambda: _workers(settings, environ, prefect_get or _get))
+    look("clock", lambda: _clock(settings))
     return found
+
+
+def _workers(settings: Settings, environ, get) -> list[Finding] | str:
+    """Who runs the flows: `mieux serve` itself, or the workers of the pool the deployments are in."""
+    served = "none: `mieux serve` runs the sweep, the timers and the dispatcher in one process"
+    api = (environ.get("PREFECT_API_URL") or "").rstrip("/")
+    if not api:
+        return served
+    headers = _auth(environ)
+    try:
+        status, sweep = get(f"{api}/deployments/name/mieux-sweep/sweep", headers)
+        if status == 404:
+            return ("no deployments registered yet: `mieux serve` serves them itself, or `mieux deploy` registers "
+                    f"them to the work pool {settings.work_pool!r} for workers")
+        if status != 200 or not isinstance(sweep, dict):
+            return f"unknown: the Prefect API answered HTTP {status}"  # the prefect line says why
+        pool = sweep.get("work_pool_name")
+        if not pool:
+            return served
+        status, found = get(f"{api}/work_pools/{pool}", headers)
+    except Exception as error:  # the prefect line already says the API is unreachable
+        return f"unknown: the Prefect API did not answer ({type(error).__name__})"
+    state = found.get("status") if status == 200 and isinstance(found, dict) else None
+    if pool != settings.work_pool:
+        return [Finding("workers", f"the deployments are in the work pool {pool!r} and MIEUX_WORK_POOL is "
+                                   f"{settings.work_pool!r}: `mieux worker` would poll a pool with nothing in it", True)]
+    if state == "READY":
+        return f"the work pool {pool!r} ({found.get('type')}): ready, with a worker online"
+    if state == "PAUSED":
+        return [Finding("workers", f"the work pool {pool!r} is paused: no flow of the engine runs", True)]
+    return [Finding("workers", f"the work pool {pool!r} has no worker online: nothing runs the sweep, the timers or "
+                               "the dispatcher (start `mieux worker`)", True)]
+
+
+def _clock(settings: Settings) -> list[Finding] | str:
+    """The clock asked for, against the one the store keeps (read only: nothing is recorded here)."""
+    import json
+
+    asked = ("the system clock (UTC, shown in the facility's time zone)" if settings.clock == "system"
+             else f"simulated (MIEUX_CLOCK=simulated, {settings.clock_speed:g}x)")
+    kept = _kept_clock(settings)
+    if kept is None:
+        return asked
+    if kept == "system":
+        if settings.clock == "simulated":
+            return [Finding("clock", "MIEUX_CLOCK=simulated, and the store keeps real time: it refuses a simulation "
+                                     "(run one on a store of its own)", True)]
+        return asked
+    simulation = json.loads(kept)
+    if settings.clock == "system":
+        return [Finding("clock", f"the store runs a simulation (from {simulation['start'][:10]}, "
+                                 f"{simulation['speed']:g}x) and MIEUX_CLOCK is not simulated: it refuses real time", True)]
+    return f"simulated: the store's simulation started at {simulation['start'][:19]}, {simulation['speed']:g}x"
+
+
+def _kept_clock(settings: Settings) -> str | None:
+    """The clock the store recorded, or None (no store, no record, or a store the store line reports)."""
+    from sqlalchemy.engine import make_url
+
+    from store.db import make_engine, reading
+    from store.tables import Setting
+
+    url = make_url(settings.database())
+    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+        return None
+    engine = make_engine(settings.database())
+    try:
+        with reading(engine) as session:
+            kept = session.get(Setting, "clock")
+        return kept.value if kept else None
+    except Exception:  # an unreadable store is the store line's finding
+        return None
+    finally:
+        engine.dispose()
+
+
+def _auth(environ) -> dict:
+    import base64
+
+    auth = environ.get("PREFECT_API_AUTH_STRING")
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
 
 
 def _facility(settings: Settings, found: list[Finding]):
@@ -113,18 +193,15 @@ def _get(url: str, headers: dict) -> tuple[int, object]:
     return response.status_code, response.json() if response.content else None
 
 
-def _prefect(settings: Settings, environ, get) -> list[Finding]:
-    import base64
-
+def prefect_findings(settings: Settings, environ, get=None) -> list[Finding]:
     from prefect import __version__ as ours
 
+    get = get or _get
     api = environ.get("PREFECT_API_URL")
     if not api:
         return [Finding("prefect", f"no PREFECT_API_URL: `mieux serve` starts a local Prefect {ours} server on "
                                    f"{settings.prefect_host}:{settings.prefect_port}")]
-    headers = {}
-    if auth := environ.get("PREFECT_API_AUTH_STRING"):
-        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    headers = _auth(environ)
     shown = api.split("@")[-1] if "@" in api else api
     try:
         status, _ = get(f"{api.rstrip('/')}/health", headers)

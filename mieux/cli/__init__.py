@@ -20,7 +20,7 @@ import typer
 
 from domain.errors import MieuxError
 from mieux.cli import (actions, activities, assignments, calendar, comms, costs, deadlines, evaluation, experts,
-                       knowledge, logistics, operations, outbox, portfolio, programme, requests, sweep)
+                       knowledge, logistics, operations, outbox, portfolio, programme, requests, scale, sweep)
 from mieux.cli import common
 from mieux.cli.common import LOG, runtime, sub_app
 
@@ -48,6 +48,8 @@ app.command("web")(evaluation.web_command)
 app.command("backup")(operations.backup_command)
 app.command("restore")(operations.restore_command)
 app.command("doctor")(operations.doctor_command)
+app.command("deploy")(scale.deploy_command)
+app.command("worker")(scale.worker_command)
 
 
 @app.command()

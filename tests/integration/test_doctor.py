@@ -78,3 +78,57 @@ def test_a_prefect_server_of_another_version_is_named_before_it_gives_422s(tmp_p
                       prefect_get=lambda url, headers: (401, None))
     assert problems(refused) == ["prefect: https://prefect.mieux.example/api refuses this engine's credentials "
                                  "(PREFECT_API_AUTH_STRING)"]
+
+
+API = "https://prefect.mieux.example/api"
+
+
+def answered(**more):
+    """The answers of a sound Prefect server of this version, and `more` (path: (status, body))."""
+    answers = {"/health": (200, True), "/admin/version": (200, __import__("prefect").__version__), **more}
+    return lambda url, headers: answers.get(url.removeprefix(API), (404, None))
+
+
+@pytest.mark.parametrize("sweep, pool, line, problem", [
+    (None, None, "no deployments registered yet: `mieux serve` serves them itself, or `mieux deploy` registers them "
+                 "to the work pool 'mieux' for workers", False),
+    ({"work_pool_name": None}, None,
+     "none: `mieux serve` runs the sweep, the timers and the dispatcher in one process", False),
+    ({"work_pool_name": "mieux"}, {"status": "READY", "type": "process"},
+     "the work pool 'mieux' (process): ready, with a worker online", False),
+    ({"work_pool_name": "mieux"}, {"status": "NOT_READY", "type": "process"},
+     "the work pool 'mieux' has no worker online: nothing runs the sweep, the timers or the dispatcher "
+     "(start `mieux worker`)", True),
+    ({"work_pool_name": "mieux"}, {"status": "PAUSED", "type": "process"},
+     "the work pool 'mieux' is paused: no flow of the engine runs", True),
+    ({"work_pool_name": "elsewhere"}, {"status": "READY", "type": "process"},
+     "the deployments are in the work pool 'elsewhere' and MIEUX_WORK_POOL is 'mieux': `mieux worker` would poll "
+     "a pool with nothing in it", True),
+])
+def test_the_workers_line_says_who_runs_the_flows_and_a_pool_without_workers_is_a_problem(
+        tmp_path, channels_file, sweep, pool, line, problem):
+    more = {}
+    if sweep is not None:
+        more["/deployments/name/mieux-sweep/sweep"] = (200, sweep)
+    if pool is not None:
+        more[f"/work_pools/{sweep['work_pool_name']}"] = (200, pool)
+    found = examine(migrated(settings(tmp_path, channels_file)), environ={"PREFECT_API_URL": API},
+                    prefect_get=answered(**more))
+    workers = [f for f in found if f.topic == "workers"]
+    assert [(f.said, f.problem) for f in workers] == [(line, problem)]
+    assert [f for f in found if f.problem and f.topic != "workers"] == []
+
+
+def test_the_clock_line_reads_the_clock_the_store_keeps(tmp_path, channels_file):
+    from mieux.bootstrap import store_clock
+
+    simulated = settings(tmp_path, channels_file, clock="simulated", clock_speed=3600)
+    migrated(simulated)
+    engine = make_engine(simulated.database())
+    store_clock(engine, simulated)  # the first simulated run records its simulation
+    engine.dispose()
+    said = {f.topic: (f.said, f.problem) for f in examine(simulated, environ={})}
+    assert said["clock"][0].startswith("simulated: the store's simulation started at ") and not said["clock"][1]
+    real = {f.topic: (f.said, f.problem) for f in examine(settings(tmp_path, channels_file), environ={})}
+    assert real["clock"] == ("the store runs a simulation (from " + said["clock"][0][45:55] + ", 3600x) and MIEUX_CLOCK "
+                             "is not simulated: it refuses real time", True)

@@ -461,3 +461,57 @@ def test_the_newsletter_flow_drafts_last_month_once_and_its_deadline_and_events_
 
     served = {d.name: d for d in deployments(Settings(facility_file=DEFAULT_FACILITY))}["newsletter"]
     assert [(s.schedule.cron, s.schedule.timezone) for s in served.schedules] == [(NEWSLETTER_CRON, "Europe/Brussels")]
+
+
+def test_with_prefect_down_for_an_hour_people_keep_working_and_the_timers_are_mirrored_on_its_return(prefect, app,
+                                                                                                    clock):
+    """The Prefect API unreachable for an hour of simulated time: requests are registered and
+    accepted, due deadlines fire (the sweep's firing needs no Prefect: `mieux sweep`), every attempt
+    to mirror fails whole, marking nothing; when the API is back, one mirror schedules every timer
+    the hour made, and the next schedules none twice."""
+    from datetime import timedelta
+
+    from prefect.client.orchestration import SyncPrefectClient
+    from sqlalchemy import func
+
+    from flows.mirror import mirror_timers
+    from loopback.servers import free_port
+    from store.tables import Audit
+
+    down = f"http://127.0.0.1:{free_port()}/api"  # nothing listens there
+    overdue = app.service.register(request(received_on=date(2026, 1, 5), name="Overdue"), actor="ana").reference
+    app.service.fire(overdue, "accept", actor="ana")
+    mirror_timers(app, prefect)  # all mirrored before the outage
+    references, failures = [], 0
+    for minute in range(0, 60, 5):
+        clock.set(datetime(2026, 3, 2, 8, minute, tzinfo=UTC))
+        reference = app.service.register(request(received_on=date(2026, 3, 2), name=f"During {minute}"),
+                                         actor="ana").reference
+        if minute % 10 == 0:
+            app.service.fire(reference, "accept", actor="ana")
+        references.append(reference)
+        app.fire_all_due()
+        app.outbox.dispatch()
+        try:
+            with SyncPrefectClient(api=down) as client:
+                mirror_timers(app, client)
+        except Exception:
+            failures += 1
+    assert failures == 12
+    clock.advance(minutes=5)  # Prefect is back
+    with transaction(app.engine) as session:
+        horizon = clock.now() + timedelta(days=app.settings.mirror_horizon_days)
+        waiting = session.exec(select(func.count()).select_from(Timer).where(
+            Timer.status == "pending", Timer.mirrored.is_(None), Timer.fire_at <= horizon)).one()
+        acts = session.exec(select(func.count()).select_from(Audit)).one()
+        fired = session.exec(select(Alert).where(Alert.kind == "fiche.due")).all()
+    assert waiting > 0 and acts >= 12 + 6 + 2  # every registration and acceptance of the hour recorded
+    assert len(fired) == 1  # the overdue fiche fired during the outage, without Prefect
+
+    scheduled, _ = mirror_timers(app, prefect)
+    assert scheduled == waiting
+    assert mirror_timers(app, prefect) == (0, 0)
+    for reference in references[::2]:  # each accepted request's timers are runs, once each
+        runs = runs_tagged(prefect, f"action:{reference}")
+        assert runs and len({r.name for r in runs}) == len(runs)
+    assert timedelta(0) < clock.now() - datetime(2026, 3, 2, 8, tzinfo=UTC) <= timedelta(hours=1, minutes=5)

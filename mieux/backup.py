@@ -69,6 +69,7 @@ def backup(url: str, target: Path, *, overwrite: bool = False) -> Copied:
         _copy(source, partial)
         copied = check(partial)
         os.replace(partial, target)
+        _sync_directory(target.parent)  # the rename itself survives a power cut
     finally:
         partial.unlink(missing_ok=True)
     return Copied(target, copied.revision, copied.tables, copied.rows, target.stat().st_size)
@@ -93,6 +94,7 @@ def restore(url: str, source: Path, *, data_dir: Path, head: str, now: datetime)
             _copy(source, incoming)
             kept = None
             if store.exists():
+                _same_owner_and_mode(store, incoming)  # the restored store is read by whoever read the old one
                 with sqlite3.connect(store) as old:  # its last writes out of the WAL, into the file kept
                     busy = old.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
                 old.close()
@@ -110,6 +112,7 @@ def restore(url: str, source: Path, *, data_dir: Path, head: str, now: datetime)
                     if store.with_name(store.name + part).exists():
                         os.replace(store.with_name(store.name + part), kept.with_name(kept.name + part))
             os.replace(incoming, store)
+            _sync_directory(store.parent)
         finally:
             incoming.unlink(missing_ok=True)
     return Copied(store, found.revision, found.tables, found.rows, store.stat().st_size, kept)
@@ -138,10 +141,32 @@ def check(path: Path) -> Copied:
 
 
 def _copy(source: Path, target: Path) -> None:
-    """The store as one read transaction sees it, written to `target` (made anew)."""
+    """The store as one read transaction sees it, written to `target` (made anew, readable by its
+    owner only: it holds everyone's data) and on disk before it is renamed into place."""
     target.unlink(missing_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # SQLite writes into it, mode kept
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)  # every page in one step: one consistent snapshot
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, whatever the store's mode
     src.close()
     dst.close()
+    descriptor = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _same_owner_and_mode(model: Path, path: Path) -> None:
+    found = model.stat()
+    os.chmod(path, found.st_mode & 0o7777)
+    if os.geteuid() == 0:  # only root may give a file away
+        os.chown(path, found.st_uid, found.st_gid)
+
+
+def _sync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

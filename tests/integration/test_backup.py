@@ -107,8 +107,11 @@ def test_restore_keeps_the_replaced_store_and_is_refused_while_the_engine_runs(a
         with pytest.raises(Conflict, match="is in use by mieux serve"):
             restore(app.settings.database(), saved.path, data_dir=app.settings.data_dir, head=SCHEMA_REVISION, now=NOW)
     assert sha(store) == before
+    assert saved.path.stat().st_mode & 0o777 == 0o600  # a backup holds everyone's data: its owner's only
+    store.chmod(0o640)
     done = restore(app.settings.database(), saved.path, data_dir=app.settings.data_dir, head=SCHEMA_REVISION, now=NOW)
     assert done.kept.name == "mieux.db.replaced-20261205T120000Z"
+    assert store.stat().st_mode & 0o777 == 0o640  # readable by whoever could read the store it replaced
     with make_engine(f"sqlite:///{done.kept}").connect() as conn:  # the replaced store, its last write included
         assert conn.execute(text("SELECT count(*) FROM action WHERE name = 'After the backup'")).scalar() == 1
     back = make_engine(app.settings.database())
@@ -175,3 +178,27 @@ def test_a_postgresql_store_goes_through_pg_dump_and_pg_restore_and_comes_back_e
     restored.dispose()
     built.engine.dispose()
 
+
+
+def test_restore_is_refused_while_another_process_reads_the_store_and_changes_nothing(app, tmp_path):
+    import sqlite3
+
+    programme(app)
+    saved = backup(app.settings.database(), tmp_path / "saved.db")
+    store = app.settings.data_dir / "mieux.db"
+    reader = sqlite3.connect(store, isolation_level=None)  # as `mieux web` would hold it, mid-read
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM action").fetchone()
+    app.service.register(new_request(name="Written after the reader began"), actor="ana")  # past its snapshot
+    app.engine.dispose()
+    try:
+        with pytest.raises(Conflict, match="is open in another process"):
+            restore(app.settings.database(), saved.path, data_dir=app.settings.data_dir, head=SCHEMA_REVISION, now=NOW)
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    assert not list(store.parent.glob("mieux.db.replaced-*")) and not list(store.parent.glob(".mieux.db.restoring"))
+    back = make_engine(app.settings.database())
+    with back.connect() as conn:  # the store is the one it was, its last write included
+        assert conn.execute(text("SELECT count(*) FROM action WHERE name = 'Written after the reader began'")).scalar() == 1
+    back.dispose()

@@ -163,9 +163,7 @@ class RawFloor:
     def __init__(self, subjects, policy, calendar, path: Path):
         self.subjects, self.kind = subjects, subjects.kind
         self.states, self.dates = dict(subjects.states), dict(getattr(subjects, "dates", {}))
-        self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
-            self.conn.execute(f"PRAGMA {pragma}")
+        self.conn = self._connect(path)
         self.rules = [r for r in policy.deadlines if r.subject == self.kind]
         self.item_rules = {r.where["kind"]: r for r in policy.deadlines if r.subject == "checklist_item"}
         self.calendar = calendar
@@ -176,17 +174,24 @@ class RawFloor:
                                                                  "ORDER BY id"):
             self.items.setdefault(activity_id, []).append((item_id, item_kind))
 
+    @staticmethod
+    def _connect(path: Path):
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+            conn.execute(f"PRAGMA {pragma}")
+        return conn
+
     def _plan(self, rule, anchor: date):
         key = (rule.kind, anchor)
         if key not in self.plans:
             self.plans[key] = plan(rule, anchor, self.calendar)
         return self.plans[key]
 
-    def round(self) -> float:
-        execute, kind = self.conn.execute, self.kind
-        table = "action" if kind == "action" else "activity"
-        select_row = f"SELECT id, state, version, {'action_id' if kind == 'activity' else 'id'} FROM {table} WHERE id = ?"
-        work = []  # what each fire writes, planned before the clock starts
+    def _work(self) -> list[tuple]:
+        """What each fire of the next round writes, planned before the clock starts: (subject id,
+        source, trigger, dest, the deadlines it starts, its checklist's re-plans)."""
+        kind = self.kind
+        work = []
         for key in self.subjects.keys:
             source = self.states[key]
             trigger = self.subjects.trigger(source)
@@ -200,6 +205,13 @@ class RawFloor:
                          for item_id, item_kind in self.items.get(self.ids[key], [])] if trigger == "postpone" else []
             work.append((self.ids[key], source, trigger, dest, started, replanned))
             self.states[key] = dest
+        return work
+
+    def round(self) -> float:
+        execute, kind = self.conn.execute, self.kind
+        table = "action" if kind == "action" else "activity"
+        select_row = f"SELECT id, state, version, {'action_id' if kind == 'activity' else 'id'} FROM {table} WHERE id = ?"
+        work = self._work()  # what each fire writes, planned before the clock starts
         start = time.perf_counter()
         for subject_id, source, trigger, dest, started, replanned in work:
             now = stamp(datetime.now(timezone.utc))

@@ -17,7 +17,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 BENCHMARKS = ["lifecycle_rate.py", "import_portfolio.py", "cli_startup.py", "sweep.py", "punctuality.py",
               "dispatch_throughput.py", "alert_latency.py", "sqlite_locks.py", "expert_match.py", "calendar_export.py",
-              "form_submissions.py", "annual_report.py", "programme_import.py"]
+              "form_submissions.py", "annual_report.py", "programme_import.py",
+              "pg_transitions.py", "pg_sweepers.py"]
 
 
 def last_json(text: str) -> dict | None:

@@ -5,7 +5,6 @@ Nothing is uploaded: a worker runs each flow from the installed package (`flows.
 in a process that inherits the worker's environment, so the engine's settings and secrets stay in
 the environment of the machines that run it and never enter Prefect's database."""
 import os
-import shutil
 import sys
 from dataclasses import dataclass
 from datetime import timedelta
@@ -141,7 +140,7 @@ def worker_environment(environ: dict) -> dict:
 
 
 def worker_command(pool: str, name: str | None, limit: int | None) -> list[str]:
-    prefect = shutil.which("prefect", path=str(Path(sys.executable).parent)) or "prefect"
+    prefect = str(Path(sys.executable).parent / "prefect")  # this environment's, as `mieux serve` starts its server
     return [prefect, "worker", "start", "--pool", pool, "--type", "process",
             *(["--name", name] if name else []), *(["--limit", str(limit)] if limit else [])]
 

@@ -110,8 +110,7 @@ def _kept_clock(settings: Settings) -> str | None:
     from store.db import make_engine, reading
     from store.tables import Setting
 
-    url = make_url(settings.database())
-    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+    if _no_store_file(make_url(settings.database())):
         return None
     engine = make_engine(settings.database())
     try:
@@ -122,6 +121,11 @@ def _kept_clock(settings: Settings) -> str | None:
         return None
     finally:
         engine.dispose()
+
+
+def _no_store_file(url) -> bool:
+    """A SQLite store whose file is not there (opening it would create one: the doctor makes nothing)."""
+    return url.get_backend_name() == "sqlite" and bool(url.database) and not os.path.exists(url.database)
 
 
 def _auth(environ) -> dict:
@@ -176,7 +180,7 @@ def _store(settings: Settings) -> list[Finding] | str:
     from store.db import SCHEMA_REVISION, check_schema, make_engine
 
     url = make_url(settings.database())
-    if url.get_backend_name() == "sqlite" and url.database and not os.path.exists(url.database):
+    if _no_store_file(url):
         return [Finding("store", f"there is no store at {url.database}: run `mieux init`", True)]  # none made here
     engine = make_engine(settings.database())
     try:

@@ -19,6 +19,10 @@ ONE_AT_A_TIME = {"sweep", "dispatch", "figures", "newsletter"}
 cancelled (the next one comes soon, and each is idempotent), so a backlog of runs that went Late
 while every worker was down comes to one run, not dozens. Timers and the admins' forms are not
 limited: each is about its own deadline or request."""
+START_GRACE_SECONDS = 60
+"""How long a one-at-a-time run may take from Pending (its worker took it) to Running before Prefect
+takes its slot back. Prefect's default is 300 s: a worker killed while it started a sweep stopped
+every sweep for five minutes. A run that started renews its slot itself."""
 PATH_SETTINGS = ("MIEUX_DATA_DIR", "MIEUX_FACILITY_FILE", "MIEUX_DEADLINES_FILE", "MIEUX_MATCHING_FILE",
                  "MIEUX_DSA_FILE", "MIEUX_LOGISTICS_FILE", "MIEUX_FORMS_FILE", "MIEUX_CHANNELS_FILE",
                  "MIEUX_SECRETS_FILE")
@@ -99,9 +103,10 @@ def register(settings: Settings, *, pool: str, zombie_after: int | None = None) 
 
 
 def zombie_automation(seconds: int) -> None:
-    """A run that stops sending heartbeats (its worker or process was killed) is marked Crashed after
-    `seconds`, instead of staying Running for ever and holding its deployment's concurrency slot.
-    Made again on each `mieux deploy`, so its window follows the settings."""
+    """A run that stops sending heartbeats (its worker or process was killed), or that a worker took
+    (Pending) and never started, is marked Crashed after `seconds`, instead of staying Running or
+    Pending for ever and holding its deployment's concurrency slot. Made again on each
+    `mieux deploy`, so its window follows the settings."""
     from prefect.automations import Automation
     from prefect.events.actions import ChangeFlowRunState
     from prefect.events.schemas.automations import EventTrigger, Posture
@@ -115,18 +120,21 @@ def zombie_automation(seconds: int) -> None:
             break  # none left
     Automation(
         name=ZOMBIE_AUTOMATION,
-        description="Made by mieux deploy: a flow run whose heartbeats stopped (its worker was killed) is Crashed.",
+        description="Made by mieux deploy: a flow run whose heartbeats stopped, or that a worker took and never "
+                    "started (its worker was killed), is Crashed.",
         trigger=EventTrigger(
             # from the moment it runs, not only from its first heartbeat: a process killed within a
-            # second of starting may never have sent one (its events go out in the background)
-            after={"prefect.flow-run.Running", "prefect.flow-run.heartbeat"},
-            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
+            # second of starting may never have sent one (its events go out in the background); and
+            # from the moment a worker takes it: a worker killed while it starts the run leaves it Pending
+            after={"prefect.flow-run.Pending", "prefect.flow-run.Running", "prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.Running", "prefect.flow-run.heartbeat", "prefect.flow-run.Completed",
+                    "prefect.flow-run.Failed",
                     "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
             match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
             for_each={"prefect.resource.id"}, posture=Posture.Proactive, threshold=1,
             within=timedelta(seconds=seconds)),
         actions=[ChangeFlowRunState(state=StateType.CRASHED,
-                                    message=f"no heartbeat for {seconds} s: its worker or process stopped")],
+                                    message=f"no heartbeat (or no start) for {seconds} s: its worker or process stopped")],
     ).create()
 
 

@@ -166,12 +166,13 @@ def deployments(settings: Settings, *, pool: str | None = None) -> list:
             from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
             from prefect.deployments.runner import EntrypointType
 
-            from flows.pool import ONE_AT_A_TIME
+            from flows.pool import ONE_AT_A_TIME, START_GRACE_SECONDS
 
             options["entrypoint_type"] = EntrypointType.MODULE_PATH
             if name in ONE_AT_A_TIME:
                 options["concurrency_limit"] = ConcurrencyLimitConfig(
-                    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW)
+                    limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW,
+                    grace_period_seconds=START_GRACE_SECONDS)
         return flow.to_deployment(name=name, **options)
 
     admin = [made(fire_trigger, "fire-trigger", tags=["mieux", "admin"],

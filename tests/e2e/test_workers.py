@@ -2,7 +2,8 @@
 PostgreSQL, the engine's deployments in a `process` work pool (`mieux deploy`), two `mieux worker`
 processes. One Action goes from its request to the overdue-fiche email through them; then the worker
 running a flow is killed: the other carries on, and the run left behind is marked Crashed by the
-automation `mieux deploy` made, instead of staying Running for ever."""
+automation `mieux deploy` made, instead of staying Running for ever; so is a run a worker took and
+never started (Pending), which would otherwise hold its deployment's one slot."""
 import os
 import signal
 import subprocess
@@ -81,6 +82,7 @@ def test_two_workers_run_the_engine_on_postgres_and_one_killed_leaves_nothing_st
         assert sweep["entrypoint"] == "flows.deadlines.sweep" and sweep["pull_steps"] in (None, []), sweep
         assert sweep["global_concurrency_limit"]["limit"] == 1, sweep  # two sweeps never overlap
         assert sweep["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+        assert sweep["concurrency_options"]["grace_period_seconds"] == 60  # not Prefect's 300 s: see below
         assert _get(api, "/deployments/name/mieux-deadline/timers")["global_concurrency_limit"] is None
 
         workers = [started([MIEUX, "worker", "--name", name], env, logs) for name in ("worker-a", "worker-b")]
@@ -115,6 +117,9 @@ def test_two_workers_run_the_engine_on_postgres_and_one_killed_leaves_nothing_st
         kill(victim)
         os.kill(flow_pid, signal.SIGKILL)
         killed_at = time.monotonic()
+        # and, as if the victim had been killed while it started a sweep: a sweep run it took (Pending)
+        # and never started, holding the sweeps' one slot. The automation crashes it; sweeps go on.
+        taken = _taken_and_never_started(api, _get(api, "/deployments/name/mieux-sweep/sweep")["id"])
 
         # the other worker's sweep fires the timer at its moment, and its alert is emailed
         wait_for("the timer fired by the surviving worker", lambda: _scalar(
@@ -125,6 +130,8 @@ def test_two_workers_run_the_engine_on_postgres_and_one_killed_leaves_nothing_st
                            and r["state_type"] == "CRASHED" and r, timeout=ZOMBIE_AFTER + 120)
         assert "no heartbeat" in crashed["state"]["message"]
         assert time.monotonic() - killed_at >= ZOMBIE_AFTER - HEARTBEAT  # not before its heartbeats stopped
+        never = _get(api, f"/flow_runs/{taken}")
+        assert never["state_type"] == "CRASHED" and "no start" in never["state"]["message"], never["state"]
         # and sweeps go on running through the survivor
         before = _count_completed_sweeps(api)
         try:
@@ -154,6 +161,28 @@ def _post(api: str, path: str, body: dict):
     response = httpx.post(f"{api}{path}", json=body, timeout=10)
     response.raise_for_status()
     return response.json()
+
+
+def _taken_and_never_started(api: str, deployment_id: str) -> str:
+    """A run of the deployment moved to Pending as a worker does when it takes one (the deployment's
+    concurrency slot is taken then), with no process ever started for it. The deployment's schedule
+    is paused meanwhile: its runs come every few seconds and hold the slot most of the time."""
+    _post(api, f"/deployments/{deployment_id}/pause_deployment", {})
+    try:
+        said, until = None, time.monotonic() + 90
+        while time.monotonic() < until:
+            later = (datetime.now(timezone.utc) + timedelta(hours=1)).isoformat()
+            run_ = _post(api, f"/deployments/{deployment_id}/create_flow_run",
+                         {"name": "taken, never started", "state": {"type": "SCHEDULED",
+                                                                    "state_details": {"scheduled_time": later}}})
+            said = _post(api, f"/flow_runs/{run_['id']}/set_state", {"state": {"type": "PENDING"}, "force": False})
+            if said["status"] == "ACCEPT":
+                assert said["state"]["state_details"]["deployment_concurrency_lease_id"], said
+                return run_["id"]
+            time.sleep(1)
+        raise AssertionError(f"the deployment's slot was never free: {said}")
+    finally:
+        _post(api, f"/deployments/{deployment_id}/resume_deployment", {})
 
 
 def _scalar(engine, sql: str):

@@ -7,8 +7,11 @@ themes, keywords and availability windows drawn as a real roster spreads them), 
 `mieux expert import` into a fresh store with one Action and one activity; then D past and
 coming deployments (assignments, mostly completed, on 5,000 activities of 2024-2027 written
 straight into the store), which matching reads for overlaps and fair spread. Then, alternating:
-the whole `mieux expert match 2026-01/1 --json` process (perf_counter around subprocess.run), and
-the ranking in this process (the application function the command calls, store read included).
+- the whole `mieux expert match 2026-01/1 --json` process as a person runs it again: answered by
+  the resident the first such command started (mieux/cli/resident.py); this is the target's figure;
+- the whole command answering by itself (MIEUX_RESIDENT_SECONDS=0: what the first one costs);
+- the ranking in this process (the application function the command calls, store read
+  included), with the roster read cold (its cache emptied) and warm (the roster unchanged).
 
     .venv/bin/python bench/expert_match.py [--experts 10000] [--deployments 50000] [--runs 7] [--quick]
 """
@@ -29,7 +32,9 @@ from domain.errors import ConfigError
 from domain.experts import HEADER
 from domain.matching import Weights
 from domain.model import Theme
+from mieux import experts
 from mieux.bootstrap import bootstrap
+from mieux.cli.resident import directory, identity
 from mieux.experts import match
 
 TARGET_MS = 300
@@ -90,6 +95,23 @@ def deployments(path: Path, *, action_id: int, experts: int, count: int, seed: i
                           for a, e in sorted(pairs)])
 
 
+def resident_socket(env: dict) -> Path:
+    return directory(env) / f"{identity(env, str(ROOT))}.sock"
+
+
+def stop_resident(sock: Path) -> None:
+    """SIGTERM the resident serving `sock` (its command line names it)."""
+    import signal
+
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0") if entry.name.isdigit() else []
+        except OSError:
+            continue
+        if b"mieux.cli.resident" in command and os.fsencode(sock) in command:
+            os.kill(int(entry.name), signal.SIGTERM)
+
+
 def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
     done = subprocess.run([MIEUX, *args], env=env, cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
@@ -121,29 +143,46 @@ def main() -> int:
         weights = load_model(Settings().matching_file, Weights, what="the matching file", error=ConfigError)
         key = f"{reference}/1"
 
-        def whole() -> float:
+        def command(settings: dict) -> float:
             start = time.perf_counter()
-            out = run(["expert", "match", key, "--json"], env).stdout
+            out = run(["expert", "match", key, "--json"], env | settings).stdout
             elapsed = time.perf_counter() - start
             if not json.loads(out)["candidates"]:
                 raise RuntimeError("the match found nobody: the roster is not what this benchmark expects")
             return elapsed
 
-        def in_process() -> float:
+        def in_process(cold: bool) -> float:
+            if cold:
+                experts._rosters.clear()
             start = time.perf_counter()
             match(app.service, key, weights)
             return time.perf_counter() - start
 
-        seconds = interleaved({"whole": whole, "in_process": in_process}, report.args.runs)
+        first = command({})  # starts the resident (and answers by itself)
+        sock = resident_socket(env)
+        until = time.monotonic() + 60
+        while not sock.exists() and time.monotonic() < until:
+            time.sleep(0.1)
+        report.line(f"the first command answered by itself in {first * 1e3:.0f} ms and started the resident"
+                    + ("" if sock.exists() else ": IT DID NOT START"))
+        try:
+            seconds = interleaved({"whole": lambda: command({}), "by_itself": lambda: command(
+                {"MIEUX_RESIDENT_SECONDS": "0"}), "in_process_cold": lambda: in_process(True),
+                "in_process_warm": lambda: in_process(False)}, report.args.runs)
+        finally:
+            stop_resident(sock)
         app.engine.dispose()
     figures = {"experts": n, "deployments": d}
-    for side, label in (("whole", "the whole command"), ("in_process", "ranking in process (store read included)")):
+    for side, label in (("whole", "the whole command (answered by the resident)"),
+                        ("by_itself", "the whole command answering by itself"),
+                        ("in_process_cold", "ranking in process, roster read cold"),
+                        ("in_process_warm", "ranking in process, roster unchanged")):
         ms = sorted(s * 1e3 for s in seconds[side])
         median = ms[len(ms) // 2]
-        report.line(f"{label + ':':44} median {median:7.1f} ms (min {ms[0]:.1f}, max {ms[-1]:.1f}; {len(ms)} runs)")
+        report.line(f"{label + ':':48} median {median:7.1f} ms (min {ms[0]:.1f}, max {ms[-1]:.1f}; {len(ms)} runs)")
         figures[f"{side}_ms_median"] = round(median, 1)
     report.target(f"the whole command under {TARGET_MS} ms", met=figures["whole_ms_median"] < TARGET_MS,
-                  detail=f"median {figures['whole_ms_median']} ms")
+                  detail=f"median {figures['whole_ms_median']} ms, with the resident")
     return report.done(figures)
 
 

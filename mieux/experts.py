@@ -4,8 +4,10 @@ Experts are named `E17` (the row id), never by a personal field. An import valid
 file first (domain.experts.read_roster) and checks every email against the roster: one bad row
 imports nothing, and every bad row is listed.
 """
+import gc
 import re
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -174,45 +176,100 @@ class Roster:
             raise InvalidInput(f"{email} is already in the roster as E{other}")
 
 
-MATCHED = [Expert.__table__.c[name] for name in ("id", "name", "category", "administration_country", "sex", "themes",
-                                                   "keywords", "languages", "available", "unavailable")]
-"""The columns matching reads, as Core rows: 10,000 ORM objects took half a second to build."""
+MATCHED = ("id", "name", "category", "administration_country", "sex")
+MATCHED_JSON = ("themes", "keywords", "languages", "available", "unavailable")
+"""The columns matching reads, as Core rows (10,000 ORM objects took half a second to build); the
+JSON ones as their text, parsed in one go (a JSON processor per value took another 0.3 s)."""
+ROSTERS_KEPT = 4
+_rosters: dict[tuple, tuple] = {}
+"""The rosters read lately, by (store, since): (fingerprint, candidates). A process that matches
+again (the resident answering `mieux expert match`) reads the roster again only if it changed."""
+
+
+def roster_fingerprint(connection) -> tuple:
+    """What changes whenever anything matching reads changes: per table the rows, the highest id,
+    the sum of versions (every update of these rows bumps its version) and the latest update."""
+    from sqlalchemy import func as f
+
+    from store.tables import Activity, Assignment
+
+    return tuple(connection.execute(select(f.count(), f.max(t.id), f.sum(t.version), f.max(t.updated_at))).one()
+                 for t in (Expert, Assignment, Activity))
+
+
+@contextmanager
+def _no_collections():
+    """Tens of thousands of new objects and no cycle among them: Python's cycle collector, run
+    again and again as they are made, cost 40% of reading the roster."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def candidates(engine, *, since: date | None = None) -> list:
     """The roster in the store as matching sees it, each expert with the assignments that hold them
     (only those on activities from `since` on, when given: older ones neither overlap nor count
-    for fair spread)."""
+    for fair spread). Read again only when the store's roster, assignments or activities changed
+    since this process last read them."""
+    with _no_collections():
+        return _candidates(engine, since=since)
+
+
+def _candidates(engine, *, since: date | None = None) -> list:
+    """candidates() itself, with the collector paused."""
+    import json
+
+    from sqlalchemy import Text, cast
+
     from domain.matching import Candidate, Engaged
     from states.assignment import GONE
     from store.tables import Action, Activity, Assignment
 
+    key = (engine.url.render_as_string(hide_password=True), since)
+    with reading(engine) as session:
+        connection = session.connection()
+        fingerprint = roster_fingerprint(connection)
+        kept = _rosters.get(key)
+        if kept is not None and kept[0] == fingerprint:
+            return kept[1]
+        table = Expert.__table__.c
+        found = connection.execute(select(*(table[c] for c in MATCHED), *(cast(table[c], Text) for c in MATCHED_JSON))
+                                   .order_by(table.id)).all()
+        held = (select(Assignment.expert_id, Action.reference, Activity.number, Assignment.state, Activity.start,
+                       Activity.end).join(Activity, Assignment.activity_id == Activity.id)
+                .join(Action, Assignment.action_id == Action.id).where(Assignment.state.not_in(GONE)))
+        if since is not None:
+            held = held.where((Activity.end >= since) | (Activity.end.is_(None)))
+        engaged: dict[int, list] = {}
+        for expert_id, reference, number, state, start, end in connection.execute(held).all():
+            engaged.setdefault(expert_id, []).append(Engaged(f"{reference}/{number}", state, start, end))
+    width = len(MATCHED_JSON)
+    parsed = json.loads("[" + ",".join(text for row in found for text in row[-width:]) + "]") if found else []
     days: dict[str, date] = {}  # roster windows repeat the same few days: parse each once
 
     def day(text: str) -> date:
-        found = days.get(text)
-        if found is None:
-            found = days[text] = date.fromisoformat(text)
-        return found
+        found_ = days.get(text)
+        if found_ is None:
+            found_ = days[text] = date.fromisoformat(text)
+        return found_
 
     def windows(spans: list[dict]) -> tuple:
         return tuple((day(w["start"]), day(w["end"])) for w in spans)
 
-    engaged: dict[int, list] = {}
-    held = (select(Assignment.expert_id, Action.reference, Activity.number, Assignment.state, Activity.start,
-                   Activity.end).join(Activity, Assignment.activity_id == Activity.id)
-            .join(Action, Assignment.action_id == Action.id).where(Assignment.state.not_in(GONE)))
-    if since is not None:
-        held = held.where((Activity.end >= since) | (Activity.end.is_(None)))
-    with reading(engine) as session:
-        connection = session.connection()
-        found = connection.execute(select(*MATCHED).order_by(MATCHED[0])).all()
-        for expert_id, reference, number, state, start, end in connection.execute(held).all():
-            engaged.setdefault(expert_id, []).append(Engaged(f"{reference}/{number}", state, start, end))
-    return [Candidate(f"E{i}", name, category, country, sex, tuple(themes), tuple(keywords),
-                      {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable),
-                      tuple(engaged.get(i, ())))
-            for i, name, category, country, sex, themes, keywords, spoken, available, unavailable in found]
+    roster = []
+    for n, (i, name, category, country, sex, *_) in enumerate(found):
+        themes, keywords, spoken, available, unavailable = parsed[n * width:(n + 1) * width]
+        roster.append(Candidate(f"E{i}", name, category, country, sex, tuple(themes), tuple(keywords),
+                                {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable),
+                                tuple(engaged.get(i, ()))))
+    _rosters[key] = (fingerprint, roster)
+    while len(_rosters) > ROSTERS_KEPT:
+        del _rosters[next(iter(_rosters))]
+    return roster
 
 
 def match(service, activity_key: str, weights) -> tuple:

@@ -20,6 +20,7 @@ from store.db import make_engine
 from store.migrate import upgrade
 from tests.helpers import T0
 
+os.environ["MIEUX_RESIDENT_SECONDS"] = "0"  # `mieux expert match` run in a test's own process starts no resident
 STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 

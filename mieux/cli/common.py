@@ -118,6 +118,11 @@ def forget_runtime() -> None:
     _current.clear()
 
 
+def adopt_runtime(rt: Runtime) -> None:
+    """The command about to run uses this runtime (a resident's), not one of its own."""
+    _current[:] = [rt]
+
+
 def parse_date(value: str | None, option: str) -> date | None:
     """A date a person typed, YYYY-MM-DD, in the years the engine accepts."""
     from domain.schemas import in_years

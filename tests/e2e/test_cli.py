@@ -122,7 +122,8 @@ class Cli:
 
     def __init__(self, cwd: Path, **settings):
         self.cwd = cwd
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MIEUX_")} | _variables(settings)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("MIEUX_")} | _variables(
+            {"resident_seconds": 15} | settings)  # a resident a test starts (mieux expert match) goes soon
 
     def start(self, *args: str, **settings) -> Pending:
         """Start one command; `settings` add MIEUX_* variables for it alone."""

@@ -91,8 +91,9 @@ class InProcess:
     """`mieux` run by calling its entry point in this process: what a person would see, and the exit status."""
 
     def __init__(self, monkeypatch, environment: dict):
-        for name in [n for n in os.environ if n.startswith("MIEUX_") and n != "MIEUX_FAULT_CAMPAIGN"]:
-            monkeypatch.delenv(name)
+        for name in [n for n in os.environ if n.startswith("MIEUX_") and n not in ("MIEUX_FAULT_CAMPAIGN",
+                                                                                   "MIEUX_RESIDENT_SECONDS")]:
+            monkeypatch.delenv(name)  # (no resident: this process answers every command it is given)
         for name, value in environment.items():
             monkeypatch.setenv(f"MIEUX_{name.upper()}", str(value))
         self.monkeypatch = monkeypatch

@@ -1,0 +1,325 @@
+"""The resident: a warm `mieux` process that answers the command a person repeats and waits for,
+`mieux expert match`, without Python's start-up of the whole CLI and a cold read of the roster
+each time (about a second together on a 10,000-expert roster; bench/expert_match.py).
+
+`mieux expert match ...` first asks the resident of its settings, over a Unix socket. If there is
+none, it starts one in the background and answers itself, as it always did. The resident runs
+the very same command code (mieux.cli.commands.run) on a runtime it keeps: the settings, the
+store's connections, and the roster matching read with the fingerprint it read it at (a roster,
+assignment or activity changed since: it is read again). It answers one request at a time, and
+exits after MIEUX_RESIDENT_SECONDS without one (600 by default; 0: no resident at all), when a
+file of the engine's code changes under it (the request that finds out is answered by the
+command itself), or on SIGTERM.
+
+A resident serves one set of settings: its socket is named after a digest of the working
+directory and of every MIEUX_* variable but the actor's (the settings are read from both), so a
+command with other settings never reaches it. The actor goes with each request. The socket lives
+in a directory only its user may enter ($XDG_RUNTIME_DIR/mieux, else /tmp/mieux-<uid>, mode 0700,
+refused if anyone else owns it), and the resident answers only its own user (SO_PEERCRED): the
+same trust as the store's files.
+
+This module is imported by every `mieux` command before anything else: it imports only the
+standard library, and the commands only in the resident itself.
+"""
+import os
+import sys
+from pathlib import Path
+
+ANSWERED = (("expert", "match"),)
+"""The commands the resident answers: reads a person repeats, slow cold, that write nothing."""
+IDLE_SECONDS = 600
+ANSWER_TIMEOUT = 120
+"""How long a command waits for the resident's answer before it answers itself."""
+PRIVATE = {"MIEUX_ACTOR", "MIEUX_RESIDENT_SECONDS"}
+"""Variables that do not make the settings: the actor goes with each request."""
+PRODUCT = ("mieux", "domain", "states", "store", "flows", "notifications", "config")
+"""The engine's packages: a resident whose loaded code changed on disk (an upgrade) stops."""
+
+
+def answerable(args: list[str]) -> bool:
+    return tuple(args[:2]) in ANSWERED and not {"--help", "-h"} & set(args)
+
+
+def idle_seconds(environ) -> int:
+    """MIEUX_RESIDENT_SECONDS: how long a resident waits for a request; 0, none. Anything else
+    that is not a whole number of seconds is the default (the settings say what is wrong with it
+    when the command runs)."""
+    value = environ.get("MIEUX_RESIDENT_SECONDS", "").strip()
+    return int(value) if value.isdigit() else IDLE_SECONDS
+
+
+def identity(environ, cwd: str) -> str:
+    """What the settings are read from: the working directory, every MIEUX_* variable but the
+    actor's, where the default data directory is, and which installation runs."""
+    import hashlib
+    import json
+
+    given = {k: v for k, v in environ.items() if k.startswith("MIEUX_") and k not in PRIVATE}
+    made = json.dumps({"cwd": cwd, "env": given, "home": [environ.get("XDG_DATA_HOME"), environ.get("HOME")],
+                       "python": sys.executable, "code": str(Path(__file__).resolve().parents[1])}, sort_keys=True)
+    return hashlib.sha256(made.encode()).hexdigest()[:32]
+
+
+def directory(environ) -> Path:
+    """The user's private directory for residents' sockets, made if missing; OSError if it is
+    anyone else's or others may enter it."""
+    import stat
+
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    path = Path(runtime) / "mieux" if runtime else Path("/tmp") / f"mieux-{os.getuid()}"
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    found = os.lstat(path)
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        raise PermissionError(f"{path} is not a private directory of this user")
+    return path
+
+
+def ask(args: list[str], environ=os.environ) -> int | None:
+    """The command's exit status if the resident answered it (its output already printed), or
+    None: this process runs the command (and a resident is started for the next one)."""
+    import socket
+
+    if not answerable(args) or (seconds := idle_seconds(environ)) == 0 or not hasattr(socket, "AF_UNIX"):
+        return None
+    try:
+        path = directory(environ) / f"{identity(environ, os.getcwd())}.sock"
+    except OSError:
+        return None
+    if len(os.fsencode(path)) >= 104:  # longer than a socket address may be
+        return None
+    try:
+        reply = _exchange(path, {"args": args, "actor": environ.get("MIEUX_ACTOR"), "columns": _columns(environ)})
+    except (OSError, ValueError):
+        _start(path, seconds, environ)
+        return None
+    if reply.get("stale"):  # the engine's code changed: that resident has gone; the next command starts one
+        return None
+    sys.stdout.write(reply["out"])
+    sys.stdout.flush()
+    sys.stderr.write(reply["err"])
+    return int(reply["code"])
+
+
+def _columns(environ) -> str | None:
+    """How wide this command's terminal is, for the resident to lay out what it prints (a usage
+    error's box) as this process would."""
+    if environ.get("COLUMNS"):
+        return environ["COLUMNS"]
+    for stream in (sys.stderr, sys.stdout):
+        try:
+            return str(os.get_terminal_size(stream.fileno()).columns)
+        except (OSError, ValueError, AttributeError):
+            continue
+    return None
+
+
+def _exchange(path: Path, request: dict) -> dict:
+    import json
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(ANSWER_TIMEOUT)
+        connection.connect(str(path))
+        connection.sendall(json.dumps(request).encode() + b"\n")
+        connection.shutdown(socket.SHUT_WR)
+        return json.loads(_read(connection))
+
+
+def _read(connection) -> bytes:
+    chunks = []
+    while chunk := connection.recv(1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _start(path: Path, seconds: int, environ) -> None:
+    """A resident for these settings, in the background, detached from this command's terminal."""
+    import subprocess
+
+    try:
+        subprocess.Popen([sys.executable, "-m", "mieux.cli.resident", str(path), str(seconds)], env=dict(environ),
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    except OSError:
+        pass  # no resident: every command answers itself
+
+
+# -- the resident itself -------------------------------------------------------------------------
+def serve(path: Path, seconds: int) -> None:
+    """Answer requests on `path` until `seconds` pass without one, the code changes, or SIGTERM."""
+    import gc
+    import io
+    import json
+    import signal
+    import socket
+    import time
+    from contextlib import redirect_stderr, redirect_stdout
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    from mieux.cli import commands, common
+
+    warm = common.Runtime(0)
+    warm.app  # noqa: B018 - open the store now: a store it cannot open ends the resident here
+    code = _code_files()
+    if _answering(path):
+        return  # another resident of these settings started first
+    path.unlink(missing_ok=True)  # a socket left by a resident that was killed
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    os.chmod(path, 0o600)
+    listener.listen(16)
+    listener.settimeout(min(seconds, 5))
+    ours, last = os.stat(path).st_ino, time.monotonic()
+    common.LOG.info("resident: answering `mieux %s` for %s on %s", "`, `mieux ".join(" ".join(c) for c in ANSWERED),
+                    warm.settings.data_dir, path)
+    try:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                if time.monotonic() - last > seconds or not _still(path, ours):
+                    break
+                continue
+            with connection:
+                try:
+                    connection.settimeout(ANSWER_TIMEOUT)
+                    if _peer_uid(connection) != os.getuid():
+                        continue
+                    request = json.loads(_read_line(connection))
+                    if _changed(code):
+                        connection.sendall(json.dumps({"stale": True}).encode())
+                        break
+                    args = [str(a) for a in request["args"]]
+                    actor, columns = request.get("actor"), request.get("columns")
+                except (OSError, ValueError, KeyError, TypeError):
+                    continue  # not a request (another resident checking that this one answers), or gone
+                if not answerable(args):
+                    continue
+                warm.settings = warm.settings.model_copy(update={"actor": actor or None})
+                sys.argv = ["mieux", *args]
+                out, err = io.StringIO(), io.StringIO()
+                with redirect_stdout(out), redirect_stderr(err), _screen(err), _columns_of(columns):
+                    common.LOG.info("run (resident): mieux %s", " ".join(args))
+                    status = commands.run(args, warm=warm)
+                try:
+                    connection.sendall(json.dumps({"code": status, "out": out.getvalue(),
+                                                   "err": err.getvalue()}).encode())
+                except OSError:
+                    pass  # the command stopped waiting (Ctrl-C)
+            gc.unfreeze()  # answered: collect now, and keep what remains (the roster) out of later collections
+            gc.collect()
+            gc.freeze()
+            last = time.monotonic()
+    finally:
+        if _still(path, ours):
+            path.unlink(missing_ok=True)
+        listener.close()
+        common.LOG.info("resident: stopped")
+
+
+def _answering(path: Path) -> bool:
+    """Does a resident listen on `path`? (Two that start together may both find none: the one whose
+    socket the other replaced sees it gone within seconds, and stops.)"""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
+
+
+def _read_line(connection) -> bytes:
+    chunks = []
+    while not chunks or not chunks[-1].endswith(b"\n"):
+        chunk = connection.recv(1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _peer_uid(connection) -> int:
+    """The user id of the process at the other end (Linux); elsewhere, the directory's mode alone."""
+    import socket
+    import struct
+
+    if not hasattr(socket, "SO_PEERCRED"):
+        return os.getuid()
+    _pid, uid, _gid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                struct.calcsize("3i")))
+    return uid
+
+
+def _still(path: Path, inode: int) -> bool:
+    """Is the socket at `path` still this resident's (not removed, nor another's since)?"""
+    try:
+        return os.stat(path).st_ino == inode
+    except OSError:
+        return False
+
+
+def _code_files() -> dict[str, int]:
+    """The engine's source files this process has loaded, with their modification times."""
+    found = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and name.split(".")[0] in PRODUCT:
+            try:
+                found[file] = os.stat(file).st_mtime_ns
+            except OSError:
+                pass
+    return found
+
+
+def _changed(code: dict[str, int]) -> bool:
+    for file, mtime in code.items():
+        try:
+            if os.stat(file).st_mtime_ns != mtime:
+                return True
+        except OSError:
+            return True
+    return False
+
+
+class _columns_of:
+    """While a request runs, COLUMNS is the width of the asking command's terminal, if it has one."""
+
+    def __init__(self, columns):
+        self.columns = str(columns) if columns and str(columns).isdigit() else None
+
+    def __enter__(self):
+        self.before = os.environ.pop("COLUMNS", None)
+        if self.columns:
+            os.environ["COLUMNS"] = self.columns
+
+    def __exit__(self, *_):
+        os.environ.pop("COLUMNS", None)
+        if self.before is not None:
+            os.environ["COLUMNS"] = self.before
+
+
+class _screen:
+    """While a request runs, the log's screen handler writes where the command's stderr goes."""
+
+    def __init__(self, stream):
+        self.stream, self.handlers = stream, []
+
+    def __enter__(self):
+        import logging
+
+        from mieux.cli.common import ScreenLog
+
+        self.handlers = [(h, h.setStream(self.stream)) for h in logging.getLogger().handlers if isinstance(h, ScreenLog)]
+
+    def __exit__(self, *_):
+        for handler, previous in self.handlers:
+            handler.setStream(previous)
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]), int(sys.argv[2]))

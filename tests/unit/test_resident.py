@@ -1,0 +1,63 @@
+"""The resident's rules, without a resident: which commands it answers, which settings it serves,
+where its socket may live, and when its code is out of date."""
+import os
+import sys
+import types
+
+import pytest
+
+from mieux.cli import resident
+
+
+def test_only_expert_match_goes_to_the_resident_and_never_its_help():
+    assert resident.answerable(["expert", "match", "2026-07/3", "--json"])
+    for args in (["expert", "list"], ["expert"], [], ["expert", "match", "--help"], ["-v", "expert", "match", "x"],
+                 ["action", "fire", "2026-07", "accept"]):
+        assert not resident.answerable(args), args
+
+
+def test_a_resident_serves_one_set_of_settings_whoever_acts():
+    env = {"MIEUX_DATA_DIR": "data", "HOME": "/home/ana", "PATH": "/usr/bin"}
+    same = resident.identity(env, "/srv")
+    assert resident.identity(env | {"MIEUX_ACTOR": "lea", "MIEUX_RESIDENT_SECONDS": "5", "PATH": "/bin"}, "/srv") == same
+    for other in (resident.identity(env, "/home"), resident.identity(env | {"MIEUX_MATCHING_FILE": "m.yaml"}, "/srv"),
+                  resident.identity(env | {"MIEUX_DATA_DIR": "other"}, "/srv"),
+                  resident.identity(env | {"XDG_DATA_HOME": "/x"}, "/srv")):
+        assert other != same
+
+
+def test_the_idle_time_is_a_whole_number_of_seconds_else_the_default():
+    assert resident.idle_seconds({}) == resident.IDLE_SECONDS == 600
+    assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": "0"}) == 0
+    assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": " 30 "}) == 30
+    assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": "-1"}) == resident.IDLE_SECONDS
+    assert resident.ask(["expert", "match", "2026-07/1"], {"MIEUX_RESIDENT_SECONDS": "0"}) is None
+
+
+def test_the_socket_directory_must_be_private_to_its_user(tmp_path):
+    env = {"XDG_RUNTIME_DIR": str(tmp_path)}
+    made = resident.directory(env)
+    assert made == tmp_path / "mieux" and oct(made.stat().st_mode & 0o777) == "0o700"
+    assert resident.directory(env) == made  # again: the same
+    made.chmod(0o755)
+    with pytest.raises(PermissionError, match="not a private directory"):
+        resident.directory(env)
+    made.rmdir()
+    (tmp_path / "mieux").symlink_to(tmp_path)
+    with pytest.raises(PermissionError):
+        resident.directory(env)
+
+
+def test_a_change_to_the_engines_code_on_disk_is_seen(tmp_path, monkeypatch):
+    source = tmp_path / "extra.py"
+    source.write_text("x = 1\n", encoding="utf-8")
+    module = types.ModuleType("mieux.resident_probe")
+    module.__file__ = str(source)
+    monkeypatch.setitem(sys.modules, "mieux.resident_probe", module)
+    seen = resident._code_files()
+    assert str(source) in seen and not resident._changed(seen)
+    assert not any("site-packages" in f and "/typer/" in f for f in seen)  # the engine's code, not its libraries
+    os.utime(source, ns=(seen[str(source)] + 10**9, seen[str(source)] + 10**9))
+    assert resident._changed(seen)
+    source.unlink()
+    assert resident._changed(seen)

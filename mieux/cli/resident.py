@@ -8,8 +8,9 @@ the very same command code (mieux.cli.commands.run) on a runtime it keeps: the s
 store's connections, and the roster matching read with the fingerprint it read it at (a roster,
 assignment or activity changed since: it is read again). It answers one request at a time, and
 exits after MIEUX_RESIDENT_SECONDS without one (600 by default; 0: no resident at all), when a
-file of the engine's code changes under it (the request that finds out is answered by the
-command itself), or on SIGTERM.
+file of the engine's code or one its settings name (the facility, the matching weights ...)
+changes, or the SQLite store is replaced (restored); the request that finds out is answered by
+the command itself; or on SIGTERM.
 
 A resident serves one set of settings: its socket is named after a digest of the working
 directory and of every MIEUX_* variable but the actor's (the settings are read from both), so a
@@ -163,7 +164,7 @@ def serve(path: Path, seconds: int) -> None:
 
     warm = common.Runtime(0)
     warm.app  # noqa: B018 - open the store now: a store it cannot open ends the resident here
-    code = _code_files()
+    code = _code_files() | _settings_files(warm.settings)
     if _answering(path):
         return  # another resident of these settings started first
     path.unlink(missing_ok=True)  # a socket left by a resident that was killed
@@ -263,23 +264,46 @@ def _still(path: Path, inode: int) -> bool:
         return False
 
 
-def _code_files() -> dict[str, int]:
-    """The engine's source files this process has loaded, with their modification times."""
+def _code_files() -> dict[tuple[str, bool], tuple]:
+    """The engine's source files this process has loaded, each with its signature."""
     found = {}
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
         if file and name.split(".")[0] in PRODUCT:
             try:
-                found[file] = os.stat(file).st_mtime_ns
+                found[file, False] = _signature(file, False)
             except OSError:
                 pass
     return found
 
 
-def _changed(code: dict[str, int]) -> bool:
-    for file, mtime in code.items():
+def _settings_files(settings) -> dict[tuple[str, bool], tuple]:
+    """The files the settings name (facility, policy, matching ...), and the SQLite store: a command
+    started afresh would read each again, so one edited, or the store replaced (restored from a
+    backup), makes the resident out of date too."""
+    named = [(value, False) for value in settings.model_dump().values() if isinstance(value, Path)]
+    store = settings.database()
+    if store.startswith("sqlite:///"):
+        named.append((Path(store.removeprefix("sqlite:///")), True))
+    found = {}
+    for path, is_store in named:
         try:
-            if os.stat(file).st_mtime_ns != mtime:
+            found[str(path), is_store] = _signature(str(path), is_store)
+        except OSError:
+            pass
+    return found
+
+
+def _signature(file: str, is_store: bool) -> tuple:
+    """Which file is there and, but for the store (which changes with every write), when it changed."""
+    found = os.stat(file)
+    return (found.st_dev, found.st_ino) if is_store else (found.st_dev, found.st_ino, found.st_mtime_ns)
+
+
+def _changed(watched: dict) -> bool:
+    for (file, is_store), signature in watched.items():
+        try:
+            if _signature(file, is_store) != signature:
                 return True
         except OSError:
             return True

@@ -95,12 +95,22 @@ def test_the_first_match_starts_the_resident_and_the_next_get_the_same_answer_fr
 
 def test_the_resident_sees_every_change_to_the_roster_and_serves_only_its_own_settings(matching, tmp_path):
     cli, activity = matching
+    cli("backup", str(tmp_path / "before.db"), "--as", "pieter").ok()
     cli("expert", "match", activity).ok()
     wait("the resident's socket", socket_of(cli).exists)
     assert "Luc Martin" not in cli("expert", "match", activity).ok().out  # works in French only
     cli("expert", "update", "E2", "--languages", "fr:native en:C1", "--as", "ana").ok()
     after = cli("expert", "match", activity).ok()
     assert answered_by_resident(cli, after) and "E2 Luc Martin" in after.out
+    # the store restored from the backup made before: the resident is out of date, the command
+    # answers itself from the store as it now is, and the next one has a new resident
+    cli("restore", str(tmp_path / "before.db"), "--as", "pieter").ok()
+    restored = cli("expert", "match", activity, "--count", "4").ok()
+    assert "Luc Martin" not in restored.out and not answered_by_resident(cli, restored)
+    cli("expert", "match", activity, "--count", "3").ok()
+    wait("a new resident", lambda: resident_pid(socket_of(cli)))
+    again = cli("expert", "match", activity, "--count", "2").ok()
+    assert answered_by_resident(cli, again) and "Luc Martin" not in again.out
     # a command with other settings never reaches this resident: a bad matching file is refused as ever
     bad = tmp_path / "matching.yaml"
     bad.write_text("theme: -3\n", encoding="utf-8")

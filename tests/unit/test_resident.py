@@ -6,6 +6,7 @@ import types
 
 import pytest
 
+from config.settings import Settings
 from mieux.cli import resident
 
 
@@ -48,16 +49,35 @@ def test_the_socket_directory_must_be_private_to_its_user(tmp_path):
         resident.directory(env)
 
 
-def test_a_change_to_the_engines_code_on_disk_is_seen(tmp_path, monkeypatch):
+def test_a_change_to_the_engines_code_or_its_settings_files_or_a_replaced_store_is_seen(tmp_path, monkeypatch):
     source = tmp_path / "extra.py"
     source.write_text("x = 1\n", encoding="utf-8")
     module = types.ModuleType("mieux.resident_probe")
     module.__file__ = str(source)
     monkeypatch.setitem(sys.modules, "mieux.resident_probe", module)
     seen = resident._code_files()
-    assert str(source) in seen and not resident._changed(seen)
-    assert not any("site-packages" in f and "/typer/" in f for f in seen)  # the engine's code, not its libraries
-    os.utime(source, ns=(seen[str(source)] + 10**9, seen[str(source)] + 10**9))
+    assert (str(source), False) in seen and not resident._changed(seen)
+    assert not any("/typer/" in f for f, _ in seen)  # the engine's code, not its libraries
+    later = seen[str(source), False][2] + 10**9
+    os.utime(source, ns=(later, later))
     assert resident._changed(seen)
     source.unlink()
     assert resident._changed(seen)
+
+    matching, store = tmp_path / "matching.yaml", tmp_path / "data" / "mieux.db"
+    matching.write_text("theme: 40\n", encoding="utf-8")
+    store.parent.mkdir()
+    store.write_bytes(b"")
+    watched = resident._settings_files(Settings(data_dir=tmp_path / "data", matching_file=matching))
+    assert {(str(matching), False), (str(store), True)} <= set(watched) and not resident._changed(watched)
+    with store.open("ab") as written:  # the store's own writes: the same store
+        written.write(b"x")
+    os.utime(store, ns=(later, later))
+    assert not resident._changed(watched)
+    replaced = tmp_path / "restored.db"
+    replaced.write_bytes(b"y")
+    replaced.replace(store)  # a restore: another file now
+    assert resident._changed(watched)
+    watched = resident._settings_files(Settings(data_dir=tmp_path / "data", matching_file=matching))
+    os.utime(matching, ns=(later, later))  # the weights edited
+    assert resident._changed(watched)

@@ -34,7 +34,7 @@ from domain.matching import Weights
 from domain.model import Theme
 from mieux import experts
 from mieux.bootstrap import bootstrap
-from mieux.cli.resident import directory, identity
+from mieux.cli.resident import socket_path
 from mieux.experts import match
 
 TARGET_MS = 300
@@ -96,7 +96,7 @@ def deployments(path: Path, *, action_id: int, experts: int, count: int, seed: i
 
 
 def resident_socket(env: dict) -> Path:
-    return directory(env) / f"{identity(env, str(ROOT))}.sock"
+    return socket_path(env, str(ROOT))
 
 
 def stop_resident(sock: Path) -> None:

@@ -29,8 +29,12 @@ from pathlib import Path
 ANSWERED = (("expert", "match"),)
 """The commands the resident answers: reads a person repeats, slow cold, that write nothing."""
 IDLE_SECONDS = 600
+ACCEPT_TIMEOUT = 3
+"""How long a command waits for the resident to take its request (a byte at once) before it takes
+the resident for hung, removes its socket (the next command starts a new one) and answers itself."""
 ANSWER_TIMEOUT = 120
-"""How long a command waits for the resident's answer before it answers itself."""
+"""How long a command waits for the answer once the resident took the request."""
+TAKEN = b"\x06"
 PRIVATE = {"MIEUX_ACTOR", "MIEUX_RESIDENT_SECONDS"}
 """Variables that do not make the settings: the actor goes with each request."""
 PRODUCT = ("mieux", "domain", "states", "store", "flows", "notifications", "config")
@@ -46,19 +50,43 @@ def idle_seconds(environ) -> int:
     that is not a whole number of seconds is the default (the settings say what is wrong with it
     when the command runs)."""
     value = environ.get("MIEUX_RESIDENT_SECONDS", "").strip()
-    return int(value) if value.isdigit() else IDLE_SECONDS
+    return int(value) if value.isascii() and value.isdigit() else IDLE_SECONDS
 
 
-def identity(environ, cwd: str) -> str:
+def identity(environ, cwd: str, key: bytes = b"") -> str:
     """What the settings are read from: the working directory, every MIEUX_* variable but the
-    actor's, where the default data directory is, and which installation runs."""
+    actor's, where the default data directory is, and which installation runs; keyed with the
+    user's own secret (`key`), so that the name, which anyone may see, tells nothing about the
+    settings (a database password among them)."""
     import hashlib
+    import hmac
     import json
 
     given = {k: v for k, v in environ.items() if k.startswith("MIEUX_") and k not in PRIVATE}
     made = json.dumps({"cwd": cwd, "env": given, "home": [environ.get("XDG_DATA_HOME"), environ.get("HOME")],
                        "python": sys.executable, "code": str(Path(__file__).resolve().parents[1])}, sort_keys=True)
-    return hashlib.sha256(made.encode()).hexdigest()[:32]
+    return hmac.new(key, made.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()[:32]
+
+
+def socket_path(environ, cwd: str) -> Path:
+    """Where the resident of these settings listens (OSError if the user's directory is unusable)."""
+    where = directory(environ)
+    return where / f"{identity(environ, cwd, _key(where))}.sock"
+
+
+def _key(where: Path) -> bytes:
+    """The user's secret for naming sockets, made once in their private directory."""
+    path = where / "key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as made:
+            made.write(os.urandom(32))
+    except FileExistsError:
+        pass  # another command made it first
+    return path.read_bytes()
 
 
 def directory(environ) -> Path:
@@ -85,23 +113,63 @@ def ask(args: list[str], environ=os.environ) -> int | None:
 
     if not answerable(args) or (seconds := idle_seconds(environ)) == 0 or not hasattr(socket, "AF_UNIX"):
         return None
+    if not _utf8(*args, *(v for k, v in environ.items() if k.startswith("MIEUX_"))):
+        return None  # what is wrong with it is said by the command itself
     try:
-        path = directory(environ) / f"{identity(environ, os.getcwd())}.sock"
+        path = socket_path(environ, os.getcwd())
     except OSError:
         return None
     if len(os.fsencode(path)) >= 104:  # longer than a socket address may be
         return None
     try:
         reply = _exchange(path, {"args": args, "actor": environ.get("MIEUX_ACTOR"), "columns": _columns(environ)})
+    except _Hung:
+        path.unlink(missing_ok=True)  # the next command starts a new resident; this one answers itself
+        return None
     except (OSError, ValueError):
         _start(path, seconds, environ)
         return None
-    if reply.get("stale"):  # the engine's code changed: that resident has gone; the next command starts one
+    except KeyboardInterrupt:
+        return 130  # Ctrl-C while waiting: as the command itself, no traceback
+    if reply.get("stale"):  # out of date: that resident has gone; the next command starts one
         return None
-    sys.stdout.write(reply["out"])
-    sys.stdout.flush()
-    sys.stderr.write(reply["err"])
+    try:
+        _write(sys.stdout, reply["out"])
+        _write(sys.stderr, reply["err"])
+    except BrokenPipeError:  # `| head`: as the command itself
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return int(reply["code"])
+
+
+def _utf8(*texts: str) -> bool:
+    try:
+        for text in texts:
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _write(stream, text: str) -> None:
+    """Print as click does: a stream that says it is ASCII is taken for misconfigured and gets
+    UTF-8 (with replacements), any other its own encoding."""
+    import codecs
+
+    if not text:
+        return
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    if codecs.lookup(encoding).name == "ascii" and hasattr(stream, "buffer"):
+        stream.flush()
+        stream.buffer.write(text.encode("utf-8", "replace"))
+        stream.buffer.flush()
+    else:
+        stream.write(text)
+        stream.flush()
+
+
+class _Hung(Exception):
+    """The resident did not take the request in time."""
 
 
 def _columns(environ) -> str | None:
@@ -111,9 +179,10 @@ def _columns(environ) -> str | None:
         return environ["COLUMNS"]
     for stream in (sys.stderr, sys.stdout):
         try:
-            return str(os.get_terminal_size(stream.fileno()).columns)
+            columns = os.get_terminal_size(stream.fileno()).columns
         except (OSError, ValueError, AttributeError):
             continue
+        return str(columns) if columns > 0 else None
     return None
 
 
@@ -122,10 +191,17 @@ def _exchange(path: Path, request: dict) -> dict:
     import socket
 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        connection.settimeout(ANSWER_TIMEOUT)
+        connection.settimeout(ACCEPT_TIMEOUT)
         connection.connect(str(path))
         connection.sendall(json.dumps(request).encode() + b"\n")
         connection.shutdown(socket.SHUT_WR)
+        try:
+            taken = connection.recv(1)
+        except TimeoutError:
+            raise _Hung from None
+        if taken != TAKEN:
+            raise ValueError("not a resident's answer")
+        connection.settimeout(ANSWER_TIMEOUT)
         return json.loads(_read(connection))
 
 
@@ -141,7 +217,8 @@ def _start(path: Path, seconds: int, environ) -> None:
     import subprocess
 
     try:
-        subprocess.Popen([sys.executable, "-m", "mieux.cli.resident", str(path), str(seconds)], env=dict(environ),
+        # -P: the working directory is not put on the import path (a `config/` there would be run)
+        subprocess.Popen([sys.executable, "-P", "-m", "mieux.cli.resident", str(path), str(seconds)], env=dict(environ),
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True)
     except OSError:
@@ -159,7 +236,6 @@ def serve(path: Path, seconds: int) -> None:
     import time
     from contextlib import redirect_stderr, redirect_stdout
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from mieux.cli import commands, common
 
     warm = common.Runtime(0)
@@ -176,6 +252,7 @@ def serve(path: Path, seconds: int) -> None:
     ours, last = os.stat(path).st_ino, time.monotonic()
     common.LOG.info("resident: answering `mieux %s` for %s on %s", "`, `mieux ".join(" ".join(c) for c in ANSWERED),
                     warm.settings.data_dir, path)
+    signal.signal(signal.SIGTERM, _stop)  # (until now SIGTERM simply ended it: there was nothing to tidy)
     try:
         while True:
             try:
@@ -190,6 +267,7 @@ def serve(path: Path, seconds: int) -> None:
                     if _peer_uid(connection) != os.getuid():
                         continue
                     request = json.loads(_read_line(connection))
+                    connection.sendall(TAKEN)
                     if _changed(code):
                         connection.sendall(json.dumps({"stale": True}).encode())
                         break
@@ -202,23 +280,38 @@ def serve(path: Path, seconds: int) -> None:
                 warm.settings = warm.settings.model_copy(update={"actor": actor or None})
                 sys.argv = ["mieux", *args]
                 out, err = io.StringIO(), io.StringIO()
-                with redirect_stdout(out), redirect_stderr(err), _screen(err), _columns_of(columns):
-                    common.LOG.info("run (resident): mieux %s", " ".join(args))
-                    status = commands.run(args, warm=warm)
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # a request is answered whole
                 try:
-                    connection.sendall(json.dumps({"code": status, "out": out.getvalue(),
-                                                   "err": err.getvalue()}).encode())
-                except OSError:
-                    pass  # the command stopped waiting (Ctrl-C)
+                    with redirect_stdout(out), redirect_stderr(err), _screen(err), _columns_of(columns):
+                        common.LOG.info("run (resident): mieux %s", " ".join(args))
+                        status = commands.run(args, warm=warm)
+                    try:
+                        connection.sendall(json.dumps({"code": status, "out": out.getvalue(),
+                                                       "err": err.getvalue()}).encode())
+                    except OSError:
+                        pass  # the command stopped waiting (Ctrl-C)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})  # a SIGTERM that came: now
             gc.unfreeze()  # answered: collect now, and keep what remains (the roster) out of later collections
             gc.collect()
             gc.freeze()
             last = time.monotonic()
+    except _Stopped:
+        pass
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if _still(path, ours):
             path.unlink(missing_ok=True)
         listener.close()
         common.LOG.info("resident: stopped")
+
+
+class _Stopped(BaseException):
+    """SIGTERM: the resident stops between requests (during one, the signal waits for its end)."""
+
+
+def _stop(_signum, _frame) -> None:
+    raise _Stopped
 
 
 def _answering(path: Path) -> bool:
@@ -265,15 +358,19 @@ def _still(path: Path, inode: int) -> bool:
 
 
 def _code_files() -> dict[tuple[str, bool], tuple]:
-    """The engine's source files this process has loaded, each with its signature."""
+    """Every source file of the engine's packages, loaded yet or not (a command imports some only
+    when it runs), each with its signature."""
+    import importlib.util
+
     found = {}
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if file and name.split(".")[0] in PRODUCT:
-            try:
-                found[file, False] = _signature(file, False)
-            except OSError:
-                pass
+    for name in PRODUCT:
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for file in Path(folder).rglob("*.py"):
+                try:
+                    found[str(file), False] = _signature(str(file), False)
+                except OSError:
+                    pass
     return found
 
 
@@ -281,7 +378,7 @@ def _settings_files(settings) -> dict[tuple[str, bool], tuple]:
     """The files the settings name (facility, policy, matching ...), and the SQLite store: a command
     started afresh would read each again, so one edited, or the store replaced (restored from a
     backup), makes the resident out of date too."""
-    named = [(value, False) for value in settings.model_dump().values() if isinstance(value, Path)]
+    named = [(value, False) for value in settings.model_dump().values() if isinstance(value, Path) and value.is_file()]
     store = settings.database()
     if store.startswith("sqlite:///"):
         named.append((Path(store.removeprefix("sqlite:///")), True))

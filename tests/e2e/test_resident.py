@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain.experts import HEADER
-from mieux.cli.resident import directory, identity
+from mieux.cli.resident import directory, socket_path
 from tests.e2e.test_cli import Cli, Run
 from tests.e2e.test_cli_experts import ghana_request
 from tests.unit.test_roster_csv import GOOD
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def socket_of(cli: Cli, **settings) -> Path:
     env = cli.env | {f"MIEUX_{k.upper()}": str(v) for k, v in settings.items()}
-    return directory(env) / f"{identity(env, str(cli.cwd))}.sock"
+    return socket_path(env, str(cli.cwd))
 
 
 def resident_pid(sock: Path) -> int | None:
@@ -73,6 +73,9 @@ def matching(tmp_path):
 
 def test_the_first_match_starts_the_resident_and_the_next_get_the_same_answer_from_it(matching):
     cli, activity = matching
+    planted = cli.cwd / "config" / "__init__.py"  # code in the working directory is never run
+    planted.parent.mkdir()
+    planted.write_text(f"open({str(cli.cwd / 'ran')!r}, 'w').close()\n", encoding="utf-8")
     sock = socket_of(cli)
     cold = [cli("expert", "match", activity, *extra) for extra in ([], ["--all"], ["--json"])]
     wait("the resident's socket", sock.exists)
@@ -87,6 +90,7 @@ def test_the_first_match_starts_the_resident_and_the_next_get_the_same_answer_fr
     assert unknown.refused_in_one_line("2026-99") and answered_by_resident(cli, unknown)
     assert (unknown.out, unknown.err) == (lambda r: (r.out, r.err))(cli("expert", "match", "2026-99/1",
                                                                         resident_seconds=0))
+    assert not (cli.cwd / "ran").exists()
     usage = cli("expert", "match", activity, "--count", "0")
     assert usage.code == 2 and "--count" in usage.err and "Traceback" not in usage.err
     by_itself = cli("expert", "match", activity, "--count", "0", resident_seconds=0)
@@ -134,6 +138,22 @@ def test_the_resident_goes_when_idle_when_stopped_and_never_answers_another_user
     os.kill(pid, signal.SIGTERM)
     wait("the stopped resident gone", lambda: resident_pid(sock) is None, timeout=30)
     assert not sock.exists()
+    # a hung resident: the command waits a few seconds for it to take the request, then answers
+    # itself and removes the socket; the next command starts a new resident, and the old one goes
+    cli("expert", "match", activity).ok()
+    hung = wait("a new resident", lambda: sock.exists() and resident_pid(sock))
+    os.kill(hung, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        answered = cli("expert", "match", activity, "--count", "1").ok()
+        assert time.monotonic() - started < 30 and "1. E1 Ana Müller" in answered.out
+        assert not answered_by_resident(cli, answered) and not sock.exists()
+    finally:
+        os.kill(hung, signal.SIGCONT)
+    wait("the hung resident gone", lambda: not Path(f"/proc/{hung}").exists()
+         or Path(f"/proc/{hung}/stat").read_text().split()[2] == "Z", timeout=30)
+    cli("expert", "match", activity).ok()
+    wait("a new resident", lambda: sock.exists() and resident_pid(sock) not in (None, hung))
     # another user cannot even reach the socket: the directory is its owner's alone
     if os.getuid() != 0:
         return  # (only root can be another user here)

@@ -36,8 +36,10 @@ def test_the_roster_is_imported_listed_shown_and_changed_through_the_cli(store, 
         "--sex: Field required")
 
 
-def test_an_activity_is_matched_against_the_roster_with_reasons_and_the_excluded_on_request(store, tmp_path):  # noqa: F811
-    roster = tmp_path / "roster.csv"
+def two_experts_and_a_workshop(store, folder) -> str:  # noqa: F811
+    """Ana Müller (German, English) and Luc Martin (French only) in the roster, and a workshop in
+    English of a new request; the workshop's key."""
+    roster = folder / "roster.csv"
     french = GOOD.replace("Ana Müller", "Luc Martin").replace("ana@bmi.de", "luc@interieur.fr") \
         .replace("en:C2 de:native", "fr:native").replace(",DE,", ",FR,")
     roster.write_text("\n".join([",".join(HEADER), GOOD, french]) + "\n", encoding="utf-8")
@@ -45,6 +47,11 @@ def test_an_activity_is_matched_against_the_roster_with_reasons_and_the_excluded
     reference = ghana_request(store)
     store("activity", "add", reference, "--type", "workshop", "--title", "Border management workshop", "--start",
           "2027-02-01", "--end", "2027-02-03", "--languages", "en", "--as", "ana").ok()
+    return f"{reference}/1"
+
+
+def test_an_activity_is_matched_against_the_roster_with_reasons_and_the_excluded_on_request(store, tmp_path):  # noqa: F811
+    reference = two_experts_and_a_workshop(store, tmp_path).split("/")[0]
     out = store("expert", "match", f"{reference}/1", "--all").ok().out
     assert "1. E1 Ana Müller: 95 = 40 (works on legal migration) + 5 (keywords border management) + 30" in out
     assert "excluded: E2 Luc Martin: does not work in en (B2 or better)" in out

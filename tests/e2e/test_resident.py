@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from domain.experts import HEADER
 from mieux.cli.resident import directory, socket_path
 from tests.e2e.test_cli import Cli, Run
-from tests.e2e.test_cli_experts import ghana_request
-from tests.unit.test_roster_csv import GOOD
+from tests.e2e.test_cli_experts import two_experts_and_a_workshop
+from tests.e2e.test_serve import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -38,12 +37,7 @@ def resident_pid(sock: Path) -> int | None:
 
 
 def wait(what: str, condition, timeout: float = 60):
-    until = time.monotonic() + timeout
-    while time.monotonic() < until:
-        if found := condition():
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_for(what, condition, timeout=timeout, every=0.1)
 
 
 def answered_by_resident(cli: Cli, run: Run) -> bool:
@@ -55,15 +49,7 @@ def answered_by_resident(cli: Cli, run: Run) -> bool:
 def matching(tmp_path):
     """A store with two experts and an activity, its CLI, and the resident left behind stopped."""
     cli = Cli(tmp_path, data_dir=tmp_path / "data", resident_seconds=60).init()
-    roster = tmp_path / "roster.csv"
-    french = GOOD.replace("Ana Müller", "Luc Martin").replace("ana@bmi.de", "luc@interieur.fr") \
-        .replace("en:C2 de:native", "fr:native").replace(",DE,", ",FR,")
-    roster.write_text("\n".join([",".join(HEADER), GOOD, french]) + "\n", encoding="utf-8")
-    cli("expert", "import", str(roster), "--as", "ana").ok()
-    reference = ghana_request(cli)
-    cli("activity", "add", reference, "--type", "workshop", "--title", "Border management workshop", "--start",
-        "2027-02-01", "--end", "2027-02-03", "--languages", "en", "--as", "ana").ok()
-    yield cli, f"{reference}/1"
+    yield cli, two_experts_and_a_workshop(cli, tmp_path)
     for sock in Path(directory(cli.env)).glob("*.sock"):
         if (pid := resident_pid(sock)) is not None and str(tmp_path) in (
                 Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")):
@@ -127,7 +113,7 @@ def test_the_resident_sees_every_change_to_the_roster_and_serves_only_its_own_se
 
 def test_the_resident_goes_when_idle_when_stopped_and_never_answers_another_user(matching):
     cli, activity = matching
-    quick = {"resident_seconds": 1}
+    quick = {"resident_seconds": 4}  # (long enough to be seen even on a busy machine)
     cli("expert", "match", activity, **quick).ok()
     sock = socket_of(cli)  # MIEUX_RESIDENT_SECONDS does not change which resident serves
     pid = wait("the resident", lambda: sock.exists() and resident_pid(sock))

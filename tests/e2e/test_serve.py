@@ -20,12 +20,12 @@ MIEUX = str(Path(sys.executable).parent / "mieux")
 HEADER = "reference,name,requester,requester_type,countries,region,theme,received_on,status,closed_on"
 
 
-def wait_for(what: str, check, timeout: float = 120):
+def wait_for(what: str, check, timeout: float = 120, every: float = 1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if result := check():
             return result
-        time.sleep(1)
+        time.sleep(every)
     raise AssertionError(f"timed out waiting for {what}")
 
 

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     clock_speed: float = Field(1.0, gt=0, le=10_000_000)
     """Simulated seconds per real second."""
     sweep_seconds: int = Field(60, ge=1, le=86_400)
+    resident_seconds: int | None = Field(None, ge=0, le=86_400)
+    """How long the resident answering `mieux expert match` waits for a request (0: no resident).
+    Read by mieux/cli/resident.py before any setting is (default 600 there); checked here, so that
+    a wrong value is refused like any other setting."""
     mirror_horizon_days: float = Field(7.0, gt=0, le=366)
     """Timers due within this many days are mirrored as scheduled Prefect runs; later ones wait in the store."""
     channels_file: Path | None = None

@@ -237,8 +237,8 @@ def _candidates(engine, *, since: date | None = None) -> list:
         if kept is not None and kept[0] == fingerprint:
             return kept[1]
         table = Expert.__table__.c
-        found = connection.execute(select(*(table[c] for c in MATCHED), *(cast(table[c], Text) for c in MATCHED_JSON))
-                                   .order_by(table.id)).all()
+        experts = connection.execute(select(*(table[c] for c in MATCHED), *(cast(table[c], Text) for c in MATCHED_JSON))
+                                     .order_by(table.id)).all()
         held = (select(Assignment.expert_id, Action.reference, Activity.number, Assignment.state, Activity.start,
                        Activity.end).join(Activity, Assignment.activity_id == Activity.id)
                 .join(Action, Assignment.action_id == Action.id).where(Assignment.state.not_in(GONE)))
@@ -248,20 +248,20 @@ def _candidates(engine, *, since: date | None = None) -> list:
         for expert_id, reference, number, state, start, end in connection.execute(held).all():
             engaged.setdefault(expert_id, []).append(Engaged(f"{reference}/{number}", state, start, end))
     width = len(MATCHED_JSON)
-    parsed = json.loads("[" + ",".join(text for row in found for text in row[-width:]) + "]") if found else []
+    parsed = json.loads("[" + ",".join(text for row in experts for text in row[-width:]) + "]") if experts else []
     days: dict[str, date] = {}  # roster windows repeat the same few days: parse each once
 
     def day(text: str) -> date:
-        found_ = days.get(text)
-        if found_ is None:
-            found_ = days[text] = date.fromisoformat(text)
-        return found_
+        found = days.get(text)
+        if found is None:
+            found = days[text] = date.fromisoformat(text)
+        return found
 
     def windows(spans: list[dict]) -> tuple:
         return tuple((day(w["start"]), day(w["end"])) for w in spans)
 
     roster = []
-    for n, (i, name, category, country, sex, *_) in enumerate(found):
+    for n, (i, name, category, country, sex, *_) in enumerate(experts):
         themes, keywords, spoken, available, unavailable = parsed[n * width:(n + 1) * width]
         roster.append(Candidate(f"E{i}", name, category, country, sex, tuple(themes), tuple(keywords),
                                 {s["language"]: s["level"] for s in spoken}, windows(available), windows(unavailable),

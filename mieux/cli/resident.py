@@ -12,9 +12,9 @@ file of the engine's code or one its settings name (the facility, the matching w
 changes, or the SQLite store is replaced (restored); the request that finds out is answered by
 the command itself; or on SIGTERM.
 
-A resident serves one set of settings: its socket is named after a digest of the working
-directory and of every MIEUX_* variable but the actor's (the settings are read from both), so a
-command with other settings never reaches it. The actor goes with each request. The socket lives
+A resident serves one set of settings: its socket is named after an HMAC, under a secret of the
+user's, of the working directory and of every MIEUX_* variable but the actor's (the settings are
+read from both), so a command with other settings never reaches it. The actor goes with each request. The socket lives
 in a directory only its user may enter ($XDG_RUNTIME_DIR/mieux, else /tmp/mieux-<uid>, mode 0700,
 refused if anyone else owns it), and the resident answers only its own user (SO_PEERCRED): the
 same trust as the store's files.
@@ -38,22 +38,24 @@ TAKEN = b"\x06"
 PRIVATE = {"MIEUX_ACTOR", "MIEUX_RESIDENT_SECONDS"}
 """Variables that do not make the settings: the actor goes with each request."""
 PRODUCT = ("mieux", "domain", "states", "store", "flows", "notifications", "config")
-"""The engine's packages: a resident whose loaded code changed on disk (an upgrade) stops."""
+"""The engine's packages: a resident whose code changed on disk (an upgrade) stops."""
 
 
 def answerable(args: list[str]) -> bool:
     return tuple(args[:2]) in ANSWERED and not {"--help", "-h"} & set(args)
 
 
-def idle_seconds(environ) -> int:
-    """MIEUX_RESIDENT_SECONDS: how long a resident waits for a request; 0, none. Anything else
-    that is not a whole number of seconds is the default (the settings say what is wrong with it
-    when the command runs)."""
+def idle_seconds(environ) -> int | None:
+    """MIEUX_RESIDENT_SECONDS: how long a resident waits for a request (0: none; unset or empty:
+    IDLE_SECONDS), or None for a value that is not a whole number of seconds: the command runs by
+    itself, and its settings say what is wrong with it."""
     value = environ.get("MIEUX_RESIDENT_SECONDS", "").strip()
-    return int(value) if value.isascii() and value.isdigit() else IDLE_SECONDS
+    if not value:
+        return IDLE_SECONDS
+    return int(value) if value.isascii() and value.isdigit() and int(value) <= 86_400 else None
 
 
-def identity(environ, cwd: str, key: bytes = b"") -> str:
+def identity(environ, cwd: str, key: bytes) -> str:
     """What the settings are read from: the working directory, every MIEUX_* variable but the
     actor's, where the default data directory is, and which installation runs; keyed with the
     user's own secret (`key`), so that the name, which anyone may see, tells nothing about the
@@ -111,7 +113,7 @@ def ask(args: list[str], environ=os.environ) -> int | None:
     None: this process runs the command (and a resident is started for the next one)."""
     import socket
 
-    if not answerable(args) or (seconds := idle_seconds(environ)) == 0 or not hasattr(socket, "AF_UNIX"):
+    if not answerable(args) or not (seconds := idle_seconds(environ)) or not hasattr(socket, "AF_UNIX"):
         return None
     if not _utf8(*args, *(v for k, v in environ.items() if k.startswith("MIEUX_"))):
         return None  # what is wrong with it is said by the command itself

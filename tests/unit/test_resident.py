@@ -41,8 +41,10 @@ def test_the_idle_time_is_a_whole_number_of_seconds_else_the_default():
     assert resident.idle_seconds({}) == resident.IDLE_SECONDS == 600
     assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": "0"}) == 0
     assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": " 30 "}) == 30
-    assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": "-1"}) == resident.IDLE_SECONDS
-    assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": "\u00b2"}) == resident.IDLE_SECONDS  # a digit, not a number
+    assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": ""}) == resident.IDLE_SECONDS
+    for wrong in ("-1", "\u00b2", "ten", "100000"):  # (\u00b2 is a digit, not a number)
+        assert resident.idle_seconds({"MIEUX_RESIDENT_SECONDS": wrong}) is None
+        assert resident.ask(["expert", "match", "2026-07/1"], {"MIEUX_RESIDENT_SECONDS": wrong}) is None
     assert resident.ask(["expert", "match", "2026-07/1"], {"MIEUX_RESIDENT_SECONDS": "0"}) is None
 
 

@@ -14,11 +14,12 @@ and `mieux serve`: the DeadlineKeeper and the TransitionAlerts, in the same tran
   item's deadline stopped, a new one with its timers, a `replan` row in the item's history).
 
 The raw floor does the wired side's writes with the stdlib sqlite3 module on a copy of the wired
-store (same schema, indexes and triggers): BEGIN IMMEDIATE; SELECT the subject and its
-deadlines; UPDATE each deadline it stops; INSERT each deadline it starts and its timers; UPDATE
-the subject WHERE id AND version; INSERT the audit row (and the alert a postpone owes); for a
-postpone, the checklist's re-plans as the engine batches them (one multi-row INSERT of the new
-deadlines, one executemany each for their timers and audit rows); COMMIT.
+store (same schema, indexes, triggers and connection settings): BEGIN IMMEDIATE; SELECT the
+subject and its deadlines that still count (pending, met, missed); UPDATE each deadline it stops;
+INSERT each deadline it starts and its timers; UPDATE the subject WHERE id AND version; INSERT the
+audit row (and the alert a postpone owes); for a postpone, the checklist's re-plans as the engine
+batches them (one multi-row INSERT of the new deadlines, one executemany each for their timers and
+audit rows); COMMIT.
 The plans (due dates, timers) are computed before the timing: the floor times only the writes.
 
     .venv/bin/python bench/lifecycle_rate.py [--subjects 2000] [--rounds 5] [--quick]
@@ -40,7 +41,7 @@ from domain.deadlines import plan, starts
 from domain.schemas import ActionChanges, RequestIn
 from mieux.bootstrap import bootstrap
 from mieux.service import ActionService
-from store.db import make_engine
+from store.db import SQLITE_PRAGMAS, make_engine
 from store.migrate import upgrade
 
 TARGET = 1_000  # wired transitions per second
@@ -177,7 +178,7 @@ class RawFloor:
     @staticmethod
     def _connect(path: Path):
         conn = sqlite3.connect(path, timeout=30, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+        for pragma in SQLITE_PRAGMAS:  # the engine's own connection settings
             conn.execute(f"PRAGMA {pragma}")
         return conn
 
@@ -217,9 +218,9 @@ class RawFloor:
             now = stamp(datetime.now(timezone.utc))
             execute("BEGIN IMMEDIATE")
             row_id, state, version, action_id = execute(select_row, (subject_id,)).fetchone()
-            pending = [d for d in execute("SELECT id, kind, label, status, due_at FROM deadline "
-                                          "WHERE subject_kind = ? AND subject_id = ?", (kind, row_id)).fetchall()
-                       if d[3] == "pending"]
+            pending = [d for d in execute("SELECT id, kind, label, status, due_at FROM deadline WHERE subject_kind = ? "
+                                          "AND subject_id = ? AND status IN ('pending', 'met', 'missed')",
+                                          (kind, row_id)).fetchall() if d[3] == "pending"]
             for d in pending:
                 execute("UPDATE deadline SET status = ?, stopped_at = ?, stopped_by = ? WHERE id = ? "
                         "AND status = 'pending'", ("cancelled", now, trigger, d[0]))

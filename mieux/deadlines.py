@@ -38,8 +38,9 @@ class DeadlineKeeper:
     def __init__(self, policy: Policy, calendar: BusinessCalendar):
         self.policy = policy
         self.calendar = calendar
-        self._plans: dict[tuple[str, date], object] = {}
-        """Each rule's plan by anchor day, once made: a plan depends on nothing else."""
+        self._plans: dict[tuple[str, date], tuple] = {}
+        """Each rule's plan by anchor day, and its timers as the store takes them, once made: a plan
+        depends on nothing else."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
         rules = [r for r in self.policy.deadlines if r.subject == event.subject and r.applies(subject)]
@@ -50,7 +51,7 @@ class DeadlineKeeper:
             self._replan_children(session, subject, event)
             self._stop_dead_children(session, event)
             return  # nothing of its own to start, stop or re-plan: no query for it
-        known = [] if event.source is None else rows.deadlines_of(session, event.subject, event.subject_id)
+        known = [] if event.source is None else rows.counting_deadlines_of(session, event.subject, event.subject_id)
         stopped = []  # (deadline, outcome)
         for deadline in known:
             if deadline.status != "pending":
@@ -102,16 +103,17 @@ class DeadlineKeeper:
             anchor = self._anchor(session, kind, subject, rule, at)
             if anchor is None:
                 continue
-            plan_ = self._plans.get((rule.kind, anchor))
-            if plan_ is None:
+            found = self._plans.get((rule.kind, anchor))
+            if found is None:
                 if len(self._plans) > 10_000:
                     self._plans.clear()
-                plan_ = self._plans[rule.kind, anchor] = plan(rule, anchor, self.calendar)
+                made = plan(rule, anchor, self.calendar)
+                found = self._plans[rule.kind, anchor] = (made, [rows.timer_values(
+                    point=t.point, seq=t.seq, fire_at=t.fire_at, tell=t.tell) for t in made.timers])
+            plan_, timers = found
             planned.append(({"action_id": action and action.id, "subject_kind": kind, "subject_id": subject.id, "kind": rule.kind,
                              "label": rule.label, "process": rule.process, "due_at": plan_.due_at,
-                             "moved_from": plan_.moved_from, "started_at": at},
-                            [{"point": t.point, "seq": t.seq, "fire_at": t.fire_at, "tell": list(t.tell)}
-                             for t in plan_.timers]))
+                             "moved_from": plan_.moved_from, "started_at": at}, timers))
             due[subject.id, rule.kind] = plan_.due_at
         if planned:
             rows.add_deadlines(session, planned)

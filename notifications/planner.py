@@ -57,7 +57,8 @@ class TransitionAlerts:
             data["of_action"] = f"{action.reference} {action.name}"
         pending = None
         if any(fact.startswith("deadline.") for fact in owed.facts):
-            pending = [d for d in rows.deadlines_of(session, event.subject, event.subject_id) if d.status == "pending"]
+            pending = [d for d in rows.counting_deadlines_of(session, event.subject, event.subject_id)
+                       if d.status == "pending"]
         parents = self.parents(session, event.subject, subject) if event.subject != "action" else {}
         data |= facts(owed, subject=subject, action=action, deadlines=pending, name=self.directory.name,
                       parents=parents)

@@ -32,10 +32,19 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+SQLITE_PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000",
+                  "mmap_size=268435456")
+"""Each SQLite connection's settings. WAL with NORMAL sync: a commit is durable against a crash of
+the process, and against power loss up to the last checkpoint. Memory-mapped reads of up to
+256 MB of the store: a checkpoint and the B-tree reads of a transition copy pages from the OS's
+cache instead of a read() each (3 to 4% more transitions/s, bench/lifecycle_rate.py); the mapping
+is shared with the OS's cache, not extra memory."""
+
+
 def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+    for pragma in SQLITE_PRAGMAS:
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

@@ -11,8 +11,10 @@ given explicitly: no model default applies.
 """
 from collections import namedtuple
 from dataclasses import dataclass
+from datetime import date
+from operator import itemgetter
 
-from sqlalchemy import bindparam, event, insert, literal_column, null, select, update
+from sqlalchemy import JSON, bindparam, event, insert, literal_column, null, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, class_mapper, make_transient_to_detached
@@ -52,6 +54,8 @@ class _Compiled:
     """(position, bind processor) of each parameter whose type has one"""
     fixed: dict
     positional: bool
+    take: object
+    """the parameters' values out of a dict, in order, as a tuple (operator.itemgetter)"""
     results: tuple[tuple[int, object], ...]
     """(position, result processor) of each selected column whose type has one"""
     row: type
@@ -105,9 +109,11 @@ class Prepared:
     def _params(compiled: _Compiled, values: dict):
         if compiled.fixed:
             values = {**compiled.fixed, **values}
-        processed = [values[n] for n in compiled.names]
-        for i, process in compiled.processing:
-            processed[i] = process(processed[i])
+        processed = compiled.take(values)
+        if compiled.processing:
+            processed = list(processed)
+            for i, process in compiled.processing:
+                processed[i] = process(processed[i])
         return tuple(processed) if compiled.positional else dict(zip(compiled.names, processed))
 
     def _compile(self, dialect) -> _Compiled:
@@ -117,12 +123,47 @@ class Prepared:
             self.statement, "is_dml", False) else []
         compiled = self._by_dialect[dialect.name] = _Compiled(
             sql=done.string, names=names,
-            processing=_processing(done.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names),
+            processing=_processing(_binding(done.binds[n].type, dialect) for n in names),
             fixed={n: bind.effective_value for n, bind in done.binds.items() if not bind.required},
             positional=done.positiontup is not None,
+            take=(itemgetter(*names) if len(names) > 1 else (lambda values: tuple(values[n] for n in names))),
             results=_processing(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
             row=namedtuple("Row", [c.key for c in selected], rename=True) if selected else tuple)
         return compiled
+
+
+def _binding(type_, dialect):
+    """The bind processor of a type; for dates and times, one that remembers what it made: a
+    transition binds the same instant a dozen times (its `now`, the planned dates of a cached plan),
+    and SQLite's formatting of each cost more than the rest of its parameters."""
+    process = type_.dialect_impl(dialect).bind_processor(dialect)
+    if process is None:
+        return None
+    if isinstance(type_, JSON):  # a tuple (whom a planned timer tells) is made once; a list or a dict each time
+        return _remembering(process, only=tuple)
+    try:
+        temporal = issubclass(type_.python_type, date)
+    except NotImplementedError:
+        temporal = False
+    return _remembering(process) if temporal else process
+
+
+def _remembering(process, *, only: type | None = None, size: int = 4_096):
+    """`process`, remembering what it made of the last few thousand values (of type `only`, if given)."""
+    made: dict = {}
+
+    def remembered(value):
+        if only is not None and type(value) is not only:
+            return process(value)
+        found = made.get(value)
+        if found is None:
+            if value is None:
+                return process(value)
+            if len(made) >= size:
+                made.clear()
+            found = made[value] = process(value)
+        return found
+    return remembered
 
 
 def _processing(processors) -> tuple[tuple[int, object], ...]:
@@ -150,9 +191,11 @@ ADD_DEADLINE = _inserting(_deadline, _deadline.c.id, fixed=_NEW_DEADLINE)
 ADD_TIMERS = _inserting(_timer, fixed=_NEW_TIMER)
 STOP_DEADLINE = Prepared(update(_deadline).where(_deadline.c.id == bindparam("p_id"), _deadline.c.status == "pending")
                         .values(status=bindparam("p_status"), stopped_at=bindparam("p_at"), stopped_by=bindparam("p_by")))
-DEADLINES_OF = Prepared(select(_deadline.c.id, _deadline.c.kind, _deadline.c.label, _deadline.c.status,
-                      _deadline.c.due_at, _deadline.c.moved_from).where(_deadline.c.subject_kind == bindparam("kind"),
-                                                _deadline.c.subject_id == bindparam("subject_id")))
+_OF_SUBJECT = (select(_deadline.c.id, _deadline.c.kind, _deadline.c.label, _deadline.c.status, _deadline.c.due_at,
+                      _deadline.c.moved_from)
+               .where(_deadline.c.subject_kind == bindparam("kind"), _deadline.c.subject_id == bindparam("subject_id")))
+DEADLINES_OF = Prepared(_OF_SUBJECT)
+COUNTING_DEADLINES_OF = Prepared(_OF_SUBJECT.where(text("deadline.status IN ('pending', 'met', 'missed')")))
 
 
 def _p(values: dict) -> dict:
@@ -176,13 +219,24 @@ def add_alert(session: Session, *, action_id: int | None, subject_kind: str, sub
                             "p_urgent": urgent, "p_created_at": created_at, "p_routed_at": None})
 
 
+def timer_values(*, point: str, seq: int, fire_at, tell) -> dict:
+    """A timer of a planned deadline as `add_deadline` takes it; the same for every deadline of one
+    plan, so the keeper makes them once a plan."""
+    return {"p_point": point, "p_seq": seq, "p_fire_at": fire_at, "p_tell": tell}
+
+
+def _timers(deadline_id: int, deadline: dict, timers: list[dict]) -> list[dict]:
+    of = {"p_deadline_id": deadline_id, "p_action_id": deadline["action_id"],
+          "p_subject_kind": deadline["subject_kind"], "p_subject_id": deadline["subject_id"]}
+    return [{**timer, **of} for timer in timers]
+
+
 def add_deadline(session: Session, deadline: dict, timers: list[dict]) -> int:
-    """A pending deadline and its timers (dicts of their columns, ids of the subject included)."""
+    """A pending deadline (a dict of its columns, ids of the subject included) and its timers (each
+    as `timer_values` makes it)."""
     deadline_id = ADD_DEADLINE.run(session, _p(deadline)).fetchone()[0]
     if timers:
-        ADD_TIMERS.run(session, [_p({"deadline_id": deadline_id, "action_id": deadline["action_id"],
-                                     "subject_kind": deadline["subject_kind"], "subject_id": deadline["subject_id"],
-                                     **timer}) for timer in timers])
+        ADD_TIMERS.run(session, _timers(deadline_id, deadline, timers))
     return deadline_id
 
 
@@ -220,9 +274,8 @@ def add_deadlines(session: Session, planned: list[tuple[dict, list[dict]]]) -> l
         if len(returned) != len(chunk):
             raise ValueError("two of the deadlines given name the same subject and kind")
         ids += [returned[d["subject_kind"], d["subject_id"], d["kind"]] for d, _ in chunk]
-    timers = [_p({"deadline_id": deadline_id, "action_id": deadline["action_id"],
-                  "subject_kind": deadline["subject_kind"], "subject_id": deadline["subject_id"], **timer})
-              for deadline_id, (deadline, its) in zip(ids, planned) for timer in its]
+    timers = [timer for deadline_id, (deadline, its) in zip(ids, planned)
+              for timer in _timers(deadline_id, deadline, its)]
     if timers:
         ADD_TIMERS.run(session, timers)
     return ids
@@ -237,6 +290,13 @@ def add_audits(session: Session, audits: list[dict]) -> None:
 def deadlines_of(session: Session, kind: str, subject_id: int) -> list:
     """Every deadline of a subject, whatever its status (id, kind, label, status, due_at, moved_from)."""
     return DEADLINES_OF.all(session, {"kind": kind, "subject_id": subject_id})
+
+
+def counting_deadlines_of(session: Session, kind: str, subject_id: int) -> list:
+    """The deadlines of a subject that still count: pending, met or missed, as `deadlines_of` gives
+    them. One cancelled or re-planned counts for nothing, and a subject postponed again and again
+    gathers many."""
+    return COUNTING_DEADLINES_OF.all(session, {"kind": kind, "subject_id": subject_id})
 
 
 def stop_deadlines(session: Session, stopped: list[tuple[int, str]], *, at, by: str) -> None:

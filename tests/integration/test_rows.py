@@ -32,8 +32,8 @@ def test_rows_written_by_the_prepared_statements_read_back_typed_through_the_orm
                                                   "subject_id": action.id, "kind": "fiche", "label": "Fiche",
                                                   "process": "pre_implementation", "due_at": at,
                                                   "moved_from": date(2026, 3, 1), "started_at": at},
-                                        [{"point": "reminder", "seq": 0, "fire_at": at, "tell": ["ana"]},
-                                         {"point": "due", "seq": 0, "fire_at": at, "tell": []}])
+                                        [rows.timer_values(point="reminder", seq=0, fire_at=at, tell=("ana",)),
+                                         rows.timer_values(point="due", seq=0, fire_at=at, tell=[])])
     with reading(engine) as session:
         audit = session.exec(select(Audit).where(Audit.trigger == "note")).one()
         alert = session.exec(select(Alert)).one()
@@ -69,7 +69,7 @@ def test_a_stopped_deadline_cancels_its_pending_timers_in_the_store(engine, acti
                                                   "subject_id": action.id, "kind": "k", "label": "K",
                                                   "process": "p", "due_at": T0, "moved_from": None,
                                                   "started_at": T0},
-                                        [{"point": p, "seq": 0, "fire_at": T0, "tell": []} for p in ("reminder", "due")])
+                                        [rows.timer_values(point=p, seq=0, fire_at=T0, tell=[]) for p in ("reminder", "due")])
     with transaction(engine) as session:
         session.get(Timer, session.exec(select(Timer.id).where(Timer.deadline_id == deadline_id)).first()).status = "fired"
     with transaction(engine) as session:
@@ -118,7 +118,7 @@ def test_deadlines_written_together_are_stored_exactly_as_one_written_alone(engi
     def deadline(kind, due_at):
         return ({"action_id": action.id, "subject_kind": "action", "subject_id": action.id, "kind": kind,
                  "label": kind.title(), "process": "p", "due_at": due_at, "moved_from": None, "started_at": at},
-                [{"point": "due", "seq": 0, "fire_at": due_at, "tell": [kind]}])
+                [rows.timer_values(point="due", seq=0, fire_at=due_at, tell=[kind])])
 
     with transaction(engine) as session:
         alone = rows.add_deadline(session, *deadline("alone", at))

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from domain.errors import Conflict, StoreNotReady, StoreUnavailable
 
-SCHEMA_REVISION = "0021"
+SCHEMA_REVISION = "0022"
 """The Alembic revision this code expects; a test checks it is the migrations' head."""
 
 

@@ -141,11 +141,17 @@ def _binding(type_, dialect):
         return None
     if isinstance(type_, JSON):  # a tuple (whom a planned timer tells) is made once; a list or a dict each time
         return _remembering(process, only=tuple)
-    try:
-        temporal = issubclass(type_.python_type, date)
-    except NotImplementedError:
-        temporal = False
-    return _remembering(process) if temporal else process
+    return _remembering(process) if issubclass(_python_type(type_), date) else process
+
+
+def _python_type(type_) -> type:
+    """What a column type holds in Python (a TypeDecorator's is its implementation's); object if unknown."""
+    for candidate in (type_, getattr(type_, "impl", None)):
+        try:
+            return candidate.python_type
+        except (AttributeError, NotImplementedError):
+            continue
+    return object
 
 
 def _remembering(process, *, only: type | None = None, size: int = 4_096):

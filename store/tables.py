@@ -78,7 +78,7 @@ class Activity(SQLModel, table=True):
     planned_participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     participants: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     deliverables: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    state: str = Field(index=True)
+    state: str  # not indexed: no query looks activities up by state, and every transition moved the entry (0022)
     state_since: datetime
     created_at: datetime
     updated_at: datetime
@@ -214,8 +214,9 @@ class ReferenceCounter(SQLModel, table=True):
 class Deadline(SQLModel, table=True):
     """A deadline of a subject: the system of record (Prefect only mirrors its timers)."""
 
-    __table_args__ = (Index("ix_deadline_action_status", "action_id", "status"),
-                      Index("ix_deadline_subject", "subject_kind", "subject_id", "status"))
+    __table_args__ = (Index("ix_deadline_action_id", "action_id"),
+                      Index("ix_deadline_subject", "subject_kind", "subject_id"))
+    # no status in the keys: stopping a deadline would move its entries (migration 0022)
     id: int | None = Field(default=None, primary_key=True)
     action_id: int | None = Field(default=None, foreign_key="action.id")
     """The Action its subject belongs to; none for a subject of no Action (the month's newsletter)."""

@@ -136,3 +136,23 @@ def test_deadlines_written_together_are_stored_exactly_as_one_written_alone(engi
                                                     ("third", at + timedelta(days=3))]
     assert [(timers[i].tell, timers[i].fire_at) for i in together] == [
         ([d.kind], d.due_at) for d in found] and alone not in together
+
+
+def test_a_remembered_instant_is_stored_the_same_whatever_its_zone_and_a_naive_one_is_still_refused(engine, action):
+    """The statements remember what they made of a date or time: the same instant given in another
+    zone is the same UTC value, and a naive time whose fields match a remembered one is refused
+    every time, not stored as the aware one was."""
+    utc = datetime(2026, 3, 2, 21, 30, 15, 123456, tzinfo=timezone.utc)
+    brussels = utc.astimezone(timezone(timedelta(hours=1)))
+    note = {"action_id": action.id, "subject_kind": "action", "subject_id": action.id, "trigger": "note",
+            "from_state": None, "to_state": "request", "actor": "ana", "reason": None, "payload": {}}
+    with transaction(engine) as session:
+        for at in (utc, brussels, utc):
+            rows.add_audit(session, **note, at=at)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="timezone"), transaction(engine) as session:
+            rows.add_audit(session, **note, at=utc.replace(tzinfo=None))
+    with reading(engine) as session:
+        stored = session.exec(select(Audit.at).where(Audit.trigger == "note")).all()
+        raw = session.connection().exec_driver_sql("SELECT DISTINCT at FROM audit WHERE \"trigger\" = 'note'").all()
+    assert stored == [utc, utc, utc] and len(raw) == 1

@@ -11,6 +11,7 @@ cancels it. Changing the anchor date of a live deadline re-plans it. `fire` says
 does (today: owe an alert).
 """
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from typing import Literal
 
@@ -171,4 +172,20 @@ class Policy(Strict):
         return self
 
     def rule(self, kind: str) -> DeadlineRule | None:
-        return next((r for r in self.deadlines if r.kind == kind), None)
+        return self._by_kind.get(kind)
+
+    def rules_of(self, subject: str) -> list[DeadlineRule]:
+        """The rules of one kind of subject, in the policy's order."""
+        return self._by_subject.get(subject, [])
+
+    # Looked up at every transition: built once (a policy is read, never changed, once loaded).
+    @cached_property
+    def _by_kind(self) -> dict[str, DeadlineRule]:
+        return {r.kind: r for r in self.deadlines}
+
+    @cached_property
+    def _by_subject(self) -> dict[str, list[DeadlineRule]]:
+        found: dict[str, list[DeadlineRule]] = {}
+        for r in self.deadlines:
+            found.setdefault(r.subject, []).append(r)
+        return found

@@ -43,7 +43,7 @@ class DeadlineKeeper:
         depends on nothing else."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
-        rules = [r for r in self.policy.deadlines if r.subject == event.subject and r.applies(subject)]
+        rules = [r for r in self.policy.rules_of(event.subject) if r.applies(subject)]
         moved = event.moved
         starting = [r for r in rules if moved and starts(r, source=event.source, dest=event.dest)]
         replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
@@ -126,7 +126,7 @@ class DeadlineKeeper:
         if not moved:
             return
         for child_kind, link in KINDS[event.subject].children.items():
-            rules = {r.kind: r for r in self.policy.deadlines if r.subject == child_kind and r.anchor in moved}
+            rules = {r.kind: r for r in self.policy.rules_of(child_kind) if r.anchor in moved}
             if not rules:
                 continue
             pending = {child_id: kept for child_id, ds in _pending_by_child(session, child_kind, link, subject.id).items()

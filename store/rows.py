@@ -361,15 +361,20 @@ def save(session: Session, row, before: dict) -> None:
     someone else changed the row meanwhile. A row the ORM loaded leaves the session, so the commit
     does not write it a second time."""
     table = row.__table__
-    columns = table.columns
-    changed = {key: value for key, value in instance_dict(row).items()
-               if key in columns and key != "version" and value != before.get(key)}
+    keys = _EDITABLE.get(table.name) or _EDITABLE.setdefault(
+        table.name, frozenset(c.key for c in table.columns if c.key != "version"))
+    values = instance_dict(row)
+    changed = {key: value for key, value in values.items() if key in keys and value != before.get(key)}
     if changed:
         version = before["version"]
         done = _versioned_update(table, tuple(changed)).run(
             session, {**_p(changed), "p_row_id": row.id, "p_old_version": version, "p_new_version": version + 1})
         if done.rowcount != 1:
             raise StaleDataError(f"{table.name} {row.id} is no longer at version {version}")
-        row.version = version + 1
+        values["version"] = version + 1  # as stored: not a change for the ORM to write again
     if row in session:
         session.expunge(row)
+
+
+_EDITABLE: dict[str, frozenset[str]] = {}
+"""Each table's columns that `save` compares (all but the version), by table name."""

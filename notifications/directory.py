@@ -70,7 +70,12 @@ class Directory:
 
     def name(self, person_id: str | None) -> str | None:
         """How a message names a person: their name, else their id as given."""
-        person = self.recipient(person_id) if person_id else None
+        if not person_id:
+            return person_id
+        for p in self.facility.people:  # without making the whole Recipient (a transition names its actor)
+            if p.id == person_id:
+                return p.name
+        person = self.held(person_id) if self.held else None
         return person.name if person else person_id
 
     @staticmethod

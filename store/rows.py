@@ -127,7 +127,7 @@ class Prepared:
             fixed={n: bind.effective_value for n, bind in done.binds.items() if not bind.required},
             positional=done.positiontup is not None,
             take=(itemgetter(*names) if len(names) > 1 else (lambda values: tuple(values[n] for n in names))),
-            results=_processing(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected),
+            results=_processing(_reading(c.type, dialect) for c in selected),
             row=namedtuple("Row", [c.key for c in selected], rename=True) if selected else tuple)
         return compiled
 
@@ -142,6 +142,15 @@ def _binding(type_, dialect):
     if isinstance(type_, JSON):  # a tuple (whom a planned timer tells) is made once; a list or a dict each time
         return _remembering(process, only=tuple)
     return _remembering(process) if issubclass(_python_type(type_), date) else process
+
+
+def _reading(type_, dialect):
+    """The result processor of a type; for dates and times, one that remembers what it made of each
+    stored text (a date or time is immutable, so one object may stand for every row that holds it)."""
+    process = type_.dialect_impl(dialect).result_processor(dialect, None)
+    if process is not None and issubclass(_python_type(type_), date):
+        return _remembering(process)
+    return process
 
 
 def _python_type(type_) -> type:

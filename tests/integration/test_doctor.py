@@ -5,7 +5,7 @@ import pytest
 from config.settings import DEFAULT_FACILITY, Settings
 from loopback.receivers import CHAT_TOKEN, SMTP_PASSWORD
 from mieux.doctor import examine
-from store.db import make_engine
+from store.db import SCHEMA_REVISION, make_engine
 from store.migrate import upgrade
 
 pytestmark = pytest.mark.slow
@@ -40,7 +40,8 @@ def test_a_sound_installation_has_no_problem_and_its_prefect_server_says_its_ver
     assert problems(found) == []
     said = {f.topic: f.said for f in found}
     assert said["prefect"].endswith(f": healthy, Prefect {__version__} (this engine's: {__version__})")
-    assert said["store"].endswith("schema 0021, current") and said["channels"].startswith("admin, chat, email configured")
+    assert said["store"].endswith(f"schema {SCHEMA_REVISION}, current")
+    assert said["channels"].startswith("admin, chat, email configured")
     text = "\n".join(f.said for f in found)
     assert SMTP_PASSWORD not in text and CHAT_TOKEN not in text
 

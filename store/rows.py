@@ -141,7 +141,7 @@ def _binding(type_, dialect):
         return None
     if isinstance(type_, JSON):  # a tuple (whom a planned timer tells) is made once; a list or a dict each time
         return _remembering(process, only=tuple)
-    return _remembering(process) if issubclass(_python_type(type_), date) else process
+    return _shared("bind", type_, dialect, process) if issubclass(_python_type(type_), date) else process
 
 
 def _reading(type_, dialect):
@@ -149,8 +149,21 @@ def _reading(type_, dialect):
     stored text (a date or time is immutable, so one object may stand for every row that holds it)."""
     process = type_.dialect_impl(dialect).result_processor(dialect, None)
     if process is not None and issubclass(_python_type(type_), date):
-        return _remembering(process)
+        return _shared("result", type_, dialect, process)
     return process
+
+
+_SHARED: dict = {}
+
+
+def _shared(way: str, type_, dialect, process):
+    """One remembering processor for every column of the same type: a transition's `now` goes into
+    half a dozen columns of as many statements."""
+    key = (way, dialect.name, repr(type_.dialect_impl(dialect)))
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = _remembering(process)
+    return found
 
 
 def _python_type(type_) -> type:

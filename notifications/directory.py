@@ -72,11 +72,8 @@ class Directory:
         """How a message names a person: their name, else their id as given."""
         if not person_id:
             return person_id
-        for p in self.facility.people:  # without making the whole Recipient (a transition names its actor)
-            if p.id == person_id:
-                return p.name
-        person = self.held(person_id) if self.held else None
-        return person.name if person else person_id
+        person = self._listed(person_id) or (self.held(person_id) if self.held else None)
+        return person.name if person else person_id  # no whole Recipient: every alert names its actor
 
     @staticmethod
     def unreachable(person_id: str) -> str:
@@ -85,9 +82,13 @@ class Directory:
             return f"nobody in the facility file holds the role {person_id.removeprefix(NOBODY)}"
         return f"the directory knows no person {person_id!r}"
 
+    def _listed(self, person_id: str):
+        """The facility file's person with this id, if any."""
+        return next((p for p in self.facility.people if p.id == person_id), None)
+
     def recipient(self, person_id: str) -> Recipient | None:
         """How to reach a person, or None if the directory does not know them."""
-        person = next((p for p in self.facility.people if p.id == person_id), None)
+        person = self._listed(person_id)
         if person is None:
             return self.held(person_id) if self.held else None
         return Recipient(person.id, person.name, person.email, person.chat, tuple(person.channels),

@@ -123,33 +123,29 @@ class Prepared:
             self.statement, "is_dml", False) else []
         compiled = self._by_dialect[dialect.name] = _Compiled(
             sql=done.string, names=names,
-            processing=_processing(_binding(done.binds[n].type, dialect) for n in names),
+            processing=_processing(_processor("bind", done.binds[n].type, dialect) for n in names),
             fixed={n: bind.effective_value for n, bind in done.binds.items() if not bind.required},
             positional=done.positiontup is not None,
             take=(itemgetter(*names) if len(names) > 1 else (lambda values: tuple(values[n] for n in names))),
-            results=_processing(_reading(c.type, dialect) for c in selected),
+            results=_processing(_processor("result", c.type, dialect) for c in selected),
             row=namedtuple("Row", [c.key for c in selected], rename=True) if selected else tuple)
         return compiled
 
 
-def _binding(type_, dialect):
-    """The bind processor of a type; for dates and times, one that remembers what it made: a
-    transition binds the same instant a dozen times (its `now`, the planned dates of a cached plan),
-    and SQLite's formatting of each cost more than the rest of its parameters."""
-    process = type_.dialect_impl(dialect).bind_processor(dialect)
+def _processor(way: str, type_, dialect):
+    """The bind ("bind") or result ("result") processor of a type, remembering what it made where that
+    pays: a date or time (immutable) is made once per instant for every column of its type, since
+    a transition binds its `now` and a cached plan's dates a dozen times and SQLite's formatting of
+    each cost more than the rest of its parameters; a JSON tuple bound (whom a planned timer
+    tells) is made once, a list or a dict each time."""
+    impl = type_.dialect_impl(dialect)
+    process = impl.bind_processor(dialect) if way == "bind" else impl.result_processor(dialect, None)
     if process is None:
         return None
-    if isinstance(type_, JSON):  # a tuple (whom a planned timer tells) is made once; a list or a dict each time
+    if issubclass(_python_type(type_), date):
+        return _shared(way, type_, dialect, process)
+    if way == "bind" and isinstance(type_, JSON):
         return _remembering(process, only=tuple)
-    return _shared("bind", type_, dialect, process) if issubclass(_python_type(type_), date) else process
-
-
-def _reading(type_, dialect):
-    """The result processor of a type; for dates and times, one that remembers what it made of each
-    stored text (a date or time is immutable, so one object may stand for every row that holds it)."""
-    process = type_.dialect_impl(dialect).result_processor(dialect, None)
-    if process is not None and issubclass(_python_type(type_), date):
-        return _shared("result", type_, dialect, process)
     return process
 
 

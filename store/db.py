@@ -8,6 +8,9 @@ transaction: in WAL mode they see a consistent snapshot and never wait for a wri
 lock the row they change (FOR UPDATE) and the version column catches any other race
 (StaleDataError, turned into Conflict).
 """
+import os
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,6 +31,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        kept = _KEPT[engine] = _Kept()
+        event.listen(engine, "engine_disposed", kept.close_all)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -109,22 +114,122 @@ DRIVER = "mieux_driver"
 """Where a session's info keeps the dialect and DBAPI connection of its transaction (store.rows)."""
 
 
+class _Kept:
+    """The write connections of one SQLite engine kept between units of work, instead of going back
+    to the pool after each: checking a connection out of SQLAlchemy's pool, building its Connection
+    and giving it back cost 30 to 50 us, about a twentieth of an activity's transition
+    (bench/lifecycle_rate.py). Up to KEEP are kept for an engine, one per writer at once, and
+    KEEP_IN_PROCESS for all engines (the least recently used go back first); the others go back to
+    the pool as before.
+
+    Nothing else changes: each is a connection of the engine's own pool, idle between units of
+    work as it would be in the pool (no transaction open: it holds no lock and no snapshot). The
+    engine's `dispose()` closes those kept and closes those in use when they are given back; a
+    forked child never uses its parent's. A kept connection holds its engine: the process-wide cap
+    is what releases those of an engine dropped without `dispose()`. PostgreSQL's are not kept:
+    its pool checks each connection before use, so a server restarted between two transitions
+    costs nothing but a new connection."""
+
+    KEEP = 2
+    KEEP_IN_PROCESS = 4
+    _lock = threading.Lock()
+    _everywhere: list[tuple["_Kept", Connection]] = []
+    """Every kept connection of the process with its owner, least recently given back first."""
+
+    def __init__(self):
+        self.idle: list[Connection] = []
+        self.generation = 0
+        self.pid = os.getpid()
+
+    def take(self, engine: Engine) -> tuple[Connection, int]:
+        with self._lock:
+            self._forked()
+            generation = self.generation
+            if self.idle:
+                connection = self.idle.pop()
+                self._everywhere.remove((self, connection))
+                return connection, generation
+        return engine.connect(), generation
+
+    def give_back(self, connection: Connection, generation: int) -> None:
+        if generation != self.generation:  # the engine was disposed meanwhile
+            self._close(connection)
+            return
+        if connection.closed or connection.invalidated or connection.in_transaction():
+            connection.close()
+            return
+        with self._lock:
+            self._forked()
+            if len(self.idle) >= self.KEEP:
+                evicted = connection
+            else:
+                self.idle.append(connection)
+                self._everywhere.append((self, connection))
+                evicted = None
+                if len(self._everywhere) > self.KEEP_IN_PROCESS:
+                    owner, evicted = self._everywhere.pop(0)
+                    owner.idle.remove(evicted)
+        if evicted is not None:
+            evicted.close()  # idle, so it goes back to its pool (which may be another thread's engine's)
+
+    def close_all(self, _engine=None) -> None:
+        """The engine is disposed: close those kept; those in use close when given back."""
+        with self._lock:
+            self.generation += 1
+            self._forked()
+            closing, self.idle = self.idle, []
+            _Kept._everywhere = [(owner, c) for owner, c in self._everywhere if owner is not self]
+        for connection in closing:
+            self._close(connection)
+
+    def _forked(self) -> None:
+        """In a forked child, forget what the parent kept for this engine (the parent's to use and close)."""
+        if self.pid != os.getpid():
+            self.idle, self.pid = [], os.getpid()
+
+    @classmethod
+    def _after_fork_in_child(cls) -> None:
+        """A forked child starts with nothing kept (and a lock no parent's thread may hold)."""
+        cls._lock, cls._everywhere = threading.Lock(), []
+
+    @staticmethod
+    def _close(connection: Connection) -> None:
+        """Close the connection itself, not only give it back: its pool was the disposed one."""
+        if not connection.closed:
+            connection.invalidate()
+            connection.close()
+
+
+os.register_at_fork(after_in_child=_Kept._after_fork_in_child)
+_KEPT: "weakref.WeakKeyDictionary[Engine, _Kept]" = weakref.WeakKeyDictionary()
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Session]:
     """A unit of work for a transition: the transaction is a Core connection's, and what the
     transition writes goes straight to its DBAPI cursor (store.rows). The session yielded joins
     that transaction and begins only if ORM work asks for it: a Session's own begin and commit
     cost more than all of a transition's SQL (bench/lifecycle_rate.py). ORM changes are flushed
-    at the end; everything inside commits together or not at all."""
-    with _busy_is_a_conflict(), engine.connect() as connection, connection.begin():
-        session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
-        session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
+    at the end; everything inside commits together or not at all. On SQLite the connection is one
+    kept between units of work (`_Kept`)."""
+    kept = _KEPT.get(engine)
+    with _busy_is_a_conflict():
+        connection, generation = kept.take(engine) if kept is not None else (engine.connect(), 0)
         try:
-            yield session
-            if session.new or session.dirty or session.deleted:
-                session.flush()
+            with connection.begin():
+                session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
+                session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
+                try:
+                    yield session
+                    if session.new or session.dirty or session.deleted:
+                        session.flush()
+                finally:
+                    session.close()
         finally:
-            session.close()
+            if kept is not None:
+                kept.give_back(connection, generation)
+            else:
+                connection.close()
 
 
 @contextmanager

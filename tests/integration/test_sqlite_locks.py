@@ -85,3 +85,110 @@ def test_the_first_write_of_a_process_builds_the_deadline_policy_before_it_takes
         app.service.update(reference, ActionChanges(focal_point="x"), actor="ana")
     assert ready_at_begin and all(ready_at_begin), ready_at_begin
     app.engine.dispose()
+
+
+# -- write connections kept between units of work (store.db._Kept) ---------------------------------
+def _lock_is_free(sqlite_url) -> bool:
+    """Can another process's connection take the write lock at once (no busy wait)?"""
+    other = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_a_kept_write_connection_holds_no_lock_after_a_change_or_a_refusal(service, sqlite_url):
+    reference = new_action_in(service, "pre_implementation")
+    assert _lock_is_free(sqlite_url)
+    with pytest.raises(Exception):  # refused by a guard: the unit of work rolled back
+        service.fire(reference, "submit_fiche", actor="lea")
+    assert _lock_is_free(sqlite_url)
+    service.update(reference, ActionChanges(focal_point="Director"), actor="ana")  # the kept connection works on
+    assert _lock_is_free(sqlite_url)
+    assert service.get(reference).focal_point == "Director"
+
+
+def test_disposing_the_engine_closes_the_kept_write_connections_and_the_next_change_opens_another(service):
+    from store.db import _KEPT
+
+    reference = new_action_in(service, "pre_implementation")
+    kept = _KEPT[service.engine]
+    [connection] = kept.idle
+    driver = connection.connection.driver_connection
+    service.engine.dispose()
+    assert kept.idle == [] and connection.closed
+    with pytest.raises(sqlite3.ProgrammingError):  # the SQLite connection itself is closed
+        driver.execute("SELECT 1")
+    service.update(reference, ActionChanges(focal_point="Director"), actor="ana")
+    assert len(kept.idle) == 1 and kept.idle[0] is not connection
+
+
+def test_a_write_connection_in_use_when_the_engine_is_disposed_is_closed_when_given_back(service):
+    from store.db import _KEPT, writing
+
+    kept = _KEPT[service.engine]
+    with writing(service.engine) as session:
+        in_use = session.connection()
+        service.engine.dispose()
+    assert in_use.closed and in_use not in kept.idle
+
+
+def test_a_forked_child_never_uses_its_parents_kept_write_connections(service):
+    from store.db import _KEPT
+
+    reference = new_action_in(service, "pre_implementation")
+    kept = _KEPT[service.engine]
+    [parents] = kept.idle
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: one change on its own connection, then report what it used
+        code = 1
+        try:
+            service.update(reference, ActionChanges(focal_point="Child"), actor="ana")
+            os.write(write, json.dumps({"parents_reused": any(c is parents for c in kept.idle)}).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read) as answer:
+        report = json.loads(answer.read() or "{}")
+    assert os.waitpid(child, 0)[1] == 0 and report == {"parents_reused": False}
+    assert kept.idle == [parents] and not parents.closed  # the parent's own is still there, and works
+    service.update(reference, ActionChanges(focal_point="Parent"), actor="ana")
+    assert service.get(reference).focal_point == "Parent"
+
+
+def test_no_more_write_connections_are_kept_than_a_few_writers_need_at_once(service):
+    from store.db import _KEPT, _Kept
+
+    kept = _KEPT[service.engine]
+    taken = [kept.take(service.engine) for _ in range(_Kept.KEEP + 2)]  # as many writers at once
+    assert len({id(connection) for connection, _ in taken}) == len(taken)
+    for connection, generation in taken:
+        kept.give_back(connection, generation)
+    assert len(kept.idle) == _Kept.KEEP
+    assert [c.closed for c, _ in taken].count(True) == 2  # the others went back to the pool
+
+
+def test_engines_dropped_without_dispose_keep_no_more_than_a_few_connections_and_are_freed(tmp_path):
+    import gc
+    import weakref
+
+    from sqlalchemy import text
+
+    from store.db import _KEPT, _Kept, make_engine, writing
+
+    dropped = []
+    for i in range(_Kept.KEEP_IN_PROCESS + 3):
+        engine = make_engine(f"sqlite:///{tmp_path / f'store{i}.db'}")
+        with writing(engine) as session:
+            session.connection().execute(text("CREATE TABLE t (x)"))
+        dropped.append(weakref.ref(engine))
+        del engine, session
+    assert sum(len(kept.idle) for kept in list(_KEPT.values())) <= _Kept.KEEP_IN_PROCESS
+    gc.collect()
+    assert dropped[0]() is None, "the first engine, whose kept connection went back to its pool, is still alive"

@@ -43,13 +43,20 @@ class DeadlineKeeper:
         depends on nothing else."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
+        writes = _Writes()
+        self._own(session, subject, event, writes)
+        self._replan_children(session, subject, event, writes)
+        writes.write(session, event)  # the subject's and its children's together: a few statements in all
+        self._stop_dead_children(session, event)
+
+    def _own(self, session: Session, subject, event: Recorded, writes: "_Writes") -> None:
+        """The deadlines of the subject itself: those of the stage it leaves stopped, those of the
+        stage it enters started, those whose anchor date the change moved re-planned."""
         rules = [r for r in self.policy.rules_of(event.subject) if r.applies(subject)]
         moved = event.moved
         starting = [r for r in rules if moved and starts(r, source=event.source, dest=event.dest)]
         replanning = [r for r in rules if r.anchor in event.payload and event.dest in r.live_in and r not in starting]
         if not starting and not replanning and (event.source is None or not moved):
-            self._replan_children(session, subject, event)
-            self._stop_dead_children(session, event)
             return  # nothing of its own to start, stop or re-plan: no query for it
         known = [] if event.source is None else rows.counting_deadlines_of(session, event.subject, event.subject_id)
         stopped = []  # (deadline, outcome)
@@ -65,19 +72,17 @@ class DeadlineKeeper:
                 result = "replanned"
             if result:
                 stopped.append((deadline, result))
-        if stopped:
-            rows.stop_deadlines(session, [(d.id, result) for d, result in stopped], at=event.at, by=event.trigger)
+        writes.stops += [(d.id, result) for d, result in stopped]
         still = {d.id: result for d, result in stopped}
         known = [(d.kind, still.get(d.id, d.status)) for d in known]
-        action = action_of(session, subject)
-        due = self._start(session, action, event.at, [(event.subject, subject, rule) for rule in [*starting, *replanning]
-                                                      if not self._blocked(known, rule)])
+        due = self._plan(session, writes, action_of(session, subject), event.at,
+                         [(event.subject, subject, rule) for rule in [*starting, *replanning]
+                          if not self._blocked(known, rule)])
         audit = self._audit_replans(event, event.subject, event.subject_id, event.dest,
                                     [d for d, result in stopped if result == "replanned"],
                                     {kind: at for (_, kind), at in due.items()}, anchors=set(event.payload))
-        rows.add_audits(session, [audit] if audit else [])
-        self._replan_children(session, subject, event)
-        self._stop_dead_children(session, event)
+        if audit:
+            writes.audits.append(audit)
 
     @staticmethod
     def _blocked(known: list[tuple[str, str]], rule: DeadlineRule) -> bool:
@@ -93,12 +98,12 @@ class DeadlineKeeper:
         value = getattr(source, field, None)
         return value.date() if isinstance(value, datetime) else value
 
-    def _start(self, session: Session, action: Action | None, at: datetime,
-               started: list[tuple[str, object, DeadlineRule]]) -> dict[tuple[int, str], datetime]:
-        """Write the deadline each rule plans for its subject (kind, row, rule), and their timers, in
-        a few statements; returns when each is due by (subject id, rule kind). A rule whose anchor
-        date is not known yet starts nothing: the edit that sets the date starts it."""
-        planned, due = [], {}
+    def _plan(self, session: Session, writes: "_Writes", action: Action | None, at: datetime,
+              started: list[tuple[str, object, DeadlineRule]]) -> dict[tuple[int, str], datetime]:
+        """Plan the deadline each rule starts for its subject (kind, row, rule), with its timers, to be
+        written with the others; returns when each is due by (subject id, rule kind). A rule whose
+        anchor date is not known yet starts nothing: the edit that sets the date starts it."""
+        due = {}
         for kind, subject, rule in started:
             anchor = self._anchor(session, kind, subject, rule, at)
             if anchor is None:
@@ -111,15 +116,13 @@ class DeadlineKeeper:
                 found = self._plans[rule.kind, anchor] = (made, [rows.timer_values(
                     point=t.point, seq=t.seq, fire_at=t.fire_at, tell=t.tell) for t in made.timers])
             plan_, timers = found
-            planned.append(({"action_id": action and action.id, "subject_kind": kind, "subject_id": subject.id, "kind": rule.kind,
-                             "label": rule.label, "process": rule.process, "due_at": plan_.due_at,
-                             "moved_from": plan_.moved_from, "started_at": at}, timers))
+            writes.starts.append(({"action_id": action and action.id, "subject_kind": kind, "subject_id": subject.id,
+                                   "kind": rule.kind, "label": rule.label, "process": rule.process,
+                                   "due_at": plan_.due_at, "moved_from": plan_.moved_from, "started_at": at}, timers))
             due[subject.id, rule.kind] = plan_.due_at
-        if planned:
-            rows.add_deadlines(session, planned)
         return due
 
-    def _replan_children(self, session: Session, subject, event: Recorded) -> None:
+    def _replan_children(self, session: Session, subject, event: Recorded, writes: "_Writes") -> None:
         """Re-plan the pending deadlines of the subjects that hang on the dates this change moved
         (an activity postponed: its experts' contract and report deadlines)."""
         moved = {f"{event.subject}.{name}" for name in event.payload}
@@ -133,16 +136,15 @@ class DeadlineKeeper:
                        if (kept := [d for d in ds if d.kind in rules])}
             if not pending:
                 continue
-            rows.stop_deadlines(session, [(d.id, "replanned") for old in pending.values() for d in old], at=event.at,
-                                by=event.trigger)
+            writes.stops += [(d.id, "replanned") for old in pending.values() for d in old]
             children = {child_id: _child(old[0], link, subject.id) for child_id, old in pending.items()}
-            due = self._start(session, action_of(session, subject), event.at,
-                              [(child_kind, children[child_id], rules[d.kind])
-                               for child_id, old in pending.items() for d in old])
-            rows.add_audits(session, [self._audit_replans(
+            due = self._plan(session, writes, action_of(session, subject), event.at,
+                             [(child_kind, children[child_id], rules[d.kind])
+                              for child_id, old in pending.items() for d in old])
+            writes.audits += [self._audit_replans(
                 event, child_kind, child_id, children[child_id].state, old,
                 {d.kind: due[child_id, d.kind] for d in old if (child_id, d.kind) in due}, anchors=moved)
-                for child_id, old in pending.items()])
+                for child_id, old in pending.items()]
 
     @staticmethod
     def _stop_dead_children(session: Session, event: Recorded) -> None:
@@ -172,6 +174,25 @@ class DeadlineKeeper:
         return {"action_id": event.action_id, "subject_kind": kind, "subject_id": subject_id, "at": event.at,
                 "trigger": "replan", "from_state": state, "to_state": state, "actor": event.actor,
                 "reason": f"{', '.join(changed)} changed", "payload": {"deadlines": moves}, "via": event.via}
+
+
+class _Writes:
+    """What one change does to deadlines, written together once everything is planned: the
+    deadlines stopped (id, outcome), those started (columns, timers), the audit rows of re-plans."""
+
+    __slots__ = ("stops", "starts", "audits")
+
+    def __init__(self):
+        self.stops: list[tuple[int, str]] = []
+        self.starts: list[tuple[dict, list[dict]]] = []
+        self.audits: list[dict] = []
+
+    def write(self, session: Session, event: Recorded) -> None:
+        if self.stops:  # first, as each was before: the store cancels their timers (migration 0006)
+            rows.stop_deadlines(session, self.stops, at=event.at, by=event.trigger)
+        if self.starts:
+            rows.add_deadlines(session, self.starts)
+        rows.add_audits(session, self.audits)
 
 
 _CHILDREN_PENDING: dict = {}

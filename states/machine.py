@@ -110,19 +110,26 @@ class StateMachine:
         self.triggers = list(dict.fromkeys(r.trigger for r in rules))
         self.roles = frozenset().union(*(r.roles for r in self.rules), *self.editors.values())
         """Every role the machine names (a role relative to the subject counts only where named)."""
-        self._machine = Machine(model=None, **self._definition())
+        self._machine = Machine(model=None, **self._definition(guards=False))
+        """What fires: it chooses between rows of one trigger by their `when`; `fire` has checked
+        every guard before it asks (all of them, so that a refusal gives every reason at once)."""
+        self._from: dict[tuple[str, str], list[Rule]] = {}
 
-    def _definition(self) -> dict:
+    def _definition(self, *, guards: bool = True) -> dict:
         transitions = [{"trigger": r.trigger, "source": list(r.source), "dest": r.dest,
-                        "conditions": [_condition(g) for g in (r.when, *r.guards) if g]}
+                        "conditions": [_condition(g) for g in (r.when, *(r.guards if guards else ())) if g]}
                        for r in self.rules]
         return {"states": self.states, "initial": self.states[0], "transitions": transitions,
                 "auto_transitions": False, "send_event": True}
 
     def rules_from(self, state: str, trigger: str | None = None) -> list[Rule]:
         """The rules that leave `state`, optionally only those of one trigger."""
-        return [r for r in self.rules
-                if state in r.source and (trigger is None or r.trigger == trigger)]
+        if trigger is not None:  # every transition asks twice: looked up once per (state, trigger)
+            found = self._from.get((state, trigger))
+            if found is None:
+                found = self._from[state, trigger] = [r for r in self.rules_from(state) if r.trigger == trigger]
+            return list(found)
+        return [r for r in self.rules if state in r.source]
 
     def available(self, state: str) -> list[str]:
         """Triggers that apply in `state`, in table order."""

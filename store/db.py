@@ -170,7 +170,7 @@ class _Kept:
                     owner, evicted = self._everywhere.pop(0)
                     owner.idle.remove(evicted)
         if evicted is not None:
-            evicted.close()  # idle, so it goes back to its pool (which may be another thread's engine's)
+            evicted.close()  # idle: back to its own engine's pool (the least recently used anywhere)
 
     def close_all(self, _engine=None) -> None:
         """The engine is disposed: close those kept; those in use close when given back."""

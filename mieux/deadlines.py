@@ -41,6 +41,8 @@ class DeadlineKeeper:
         self._plans: dict[tuple[str, date], tuple] = {}
         """Each rule's plan by anchor day, and its timers as the store takes them, once made: a plan
         depends on nothing else."""
+        self._lines: dict[tuple, str] = {}
+        """The lines of re-plan audit rows, once made (`_move_line`)."""
 
     def __call__(self, session: Session, subject, event: Recorded) -> None:
         writes = _Writes()
@@ -162,14 +164,25 @@ class DeadlineKeeper:
             if dead:
                 rows.stop_deadlines(session, [(i, "cancelled") for i in dead], at=event.at, by=event.trigger)
 
+    def _move_line(self, label: str, was: datetime, now_due: datetime | None) -> str:
+        """How a re-plan's audit row says one deadline moved; the same few lines for every subject
+        moved between the same dates (the plans are cached), so each is made once."""
+        key = (label, was, now_due)
+        line = self._lines.get(key)
+        if line is None:
+            if len(self._lines) > 10_000:
+                self._lines.clear()
+            line = self._lines[key] = (f"{label}: due {self.calendar.local_date(was)} -> "
+                                       f"{self.calendar.local_date(now_due) if now_due else 'no date'}")
+        return line
+
     def _audit_replans(self, event: Recorded, kind: str, subject_id: int, state: str, old: list,
                        due: dict[str, datetime], *, anchors: set[str]) -> dict | None:
         """The audit row by which the subject's history says which deadlines a change moved, and from
         when to when (None if it moved none)."""
         if not old:
             return None
-        moves = [f"{d.label}: due {self.calendar.local_date(d.due_at)} -> "
-                 f"{self.calendar.local_date(due[d.kind]) if d.kind in due else 'no date'}" for d in old]
+        moves = [self._move_line(d.label, d.due_at, due.get(d.kind)) for d in old]
         changed = sorted({self.policy.rule(d.kind).anchor for d in old} & anchors)
         return {"action_id": event.action_id, "subject_kind": kind, "subject_id": subject_id, "at": event.at,
                 "trigger": "replan", "from_state": state, "to_state": state, "actor": event.actor,

@@ -245,12 +245,13 @@ class ActionService:
         source, name = row.state, self._label(subject, session, row)
         subject.machine.applicable(source, trigger, label=name, roles=roles)  # before any data is applied
         now = self.clock.now()
+        today = now.astimezone(self.facility.zone).date()
         self._apply(subject, session, row, payload, actor, now, events, via)
-        view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=self.today(),
+        view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=today,
                             **view_extra)
         dest = subject.machine.fire(view, trigger, label=name, roles=roles)
         subject.machine.check_edit(payload, label=name, roles=roles)  # after the trigger's own roles
-        subject.machine.bookkeeping(row, source, dest, now, self.today())
+        subject.machine.bookkeeping(row, source, dest, now, today)
         row.updated_at = now
         data = payload if to is None else {**payload, "to": to}
         return self.event(subject, session, row, trigger, source, dest, actor, now, reason, data, via=via)
@@ -439,6 +440,8 @@ class ActionService:
     @staticmethod
     def _typed(subject: Kind, payload: dict) -> dict:
         """The payload as the table stores it: dates as dates, nested models as JSON."""
+        if not payload:  # most triggers carry no data: nothing to check
+            return {}
         model = subject.changes.model_validate(payload)
         return {name: _stored(getattr(model, name)) for name in payload}
 

@@ -191,6 +191,8 @@ class StateMachine:
 
     def check_edit(self, fields: Iterable[str], *, label: str, roles: Iterable[str]) -> None:
         """Refuse, naming every field at once, unless the person may set each of `fields` by hand."""
+        if not fields:
+            return
         self.check_fields(fields, label=label)
         fields, roles = sorted(set(fields)), set(roles)
         refused = [f"{f} (only a {' or '.join(sorted(self.editors[f]))} may)" for f in fields

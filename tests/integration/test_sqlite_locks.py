@@ -192,3 +192,24 @@ def test_engines_dropped_without_dispose_keep_no_more_than_a_few_connections_and
     assert sum(len(kept.idle) for kept in list(_KEPT.values())) <= _Kept.KEEP_IN_PROCESS
     gc.collect()
     assert dropped[0]() is None, "the first engine, whose kept connection went back to its pool, is still alive"
+
+
+def test_threads_writing_at_once_share_the_kept_connections_and_every_change_lands(service):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from store.db import _KEPT, _Kept
+
+    references = [new_action_in(service, "pre_implementation") for _ in range(6)]
+
+    def edit(reference):
+        for n in range(10):
+            service.update(reference, ActionChanges(focal_point=f"{reference} {n}"), actor="ana")
+        return reference
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert sorted(pool.map(edit, references)) == sorted(references)
+    assert [service.get(r).focal_point for r in references] == [f"{r} 9" for r in references]
+    kept = _KEPT[service.engine]
+    assert 1 <= len(kept.idle) <= _Kept.KEEP
+    assert all((kept, c) in _Kept._everywhere for c in kept.idle)
+    assert all(c in owner.idle for owner, c in _Kept._everywhere) and len(_Kept._everywhere) <= _Kept.KEEP_IN_PROCESS

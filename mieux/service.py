@@ -397,7 +397,7 @@ class ActionService:
         for attempt in range(1, self.RETRIES + 1):
             events: list[Recorded] = []
             try:
-                with writing(self.engine) as session, session.no_autoflush:  # one UPDATE, one version
+                with writing(self.engine, autoflush=False) as session:  # one UPDATE, one version
                     row = subject.find(session, key, for_update=True)
                     rows.remember(session, row)  # what belongs to it sees it as this change leaves it
                     if expected_version is not None and row.version != expected_version:

@@ -204,27 +204,64 @@ os.register_at_fork(after_in_child=_Kept._after_fork_in_child)
 _KEPT: "weakref.WeakKeyDictionary[Engine, _Kept]" = weakref.WeakKeyDictionary()
 
 
+class Unit:
+    """What `writing` yields: a unit of work that is a Session to whoever uses it as one, made only
+    when ORM work first asks for it. A transition writes through store.rows, which needs nothing
+    but `info` (the transaction's DBAPI connection, the rows it loaded), and making and closing a
+    Session for nothing cost about 20 us of a transition (bench/lifecycle_rate.py)."""
+
+    __slots__ = ("info", "_connection", "_autoflush", "_session")
+
+    def __init__(self, connection: Connection, *, autoflush: bool):
+        self.info: dict = {DRIVER: (connection.dialect, connection.connection.driver_connection)}
+        self._connection, self._autoflush, self._session = connection, autoflush, None
+
+    @property
+    def orm(self) -> Session:
+        """The Session on this unit's transaction: it joins it and begins only if ORM work asks."""
+        if self._session is None:
+            self._session = Session(bind=self._connection, expire_on_commit=False, autoflush=self._autoflush,
+                                    join_transaction_mode="rollback_only")
+            vars(self._session)["info"] = self.info  # one dict, whichever way it is reached (a memoized property)
+        return self._session
+
+    def __getattr__(self, name: str):
+        return getattr(self.orm, name)
+
+    def __contains__(self, instance) -> bool:
+        return self._session is not None and instance in self._session
+
+    def _end(self) -> None:
+        """Flush what ORM work changed and close the Session, if one was made."""
+        if self._session is not None:
+            try:
+                if self._session.new or self._session.dirty or self._session.deleted:
+                    self._session.flush()
+            finally:
+                self._session.close()
+
+
 @contextmanager
-def writing(engine: Engine) -> Iterator[Session]:
+def writing(engine: Engine, *, autoflush: bool = True) -> Iterator[Unit]:
     """A unit of work for a transition: the transaction is a Core connection's, and what the
-    transition writes goes straight to its DBAPI cursor (store.rows). The session yielded joins
-    that transaction and begins only if ORM work asks for it: a Session's own begin and commit
-    cost more than all of a transition's SQL (bench/lifecycle_rate.py). ORM changes are flushed
-    at the end; everything inside commits together or not at all. On SQLite the connection is one
-    kept between units of work (`_Kept`)."""
+    transition writes goes straight to its DBAPI cursor (store.rows). The unit yielded is a Session
+    to ORM work (`Unit`), joining that transaction: a Session's own begin and commit cost more than
+    all of a transition's SQL (bench/lifecycle_rate.py). ORM changes are flushed at the end;
+    everything inside commits together or not at all. On SQLite the connection is one kept between
+    units of work (`_Kept`)."""
     kept = _KEPT.get(engine)
     with _busy_is_a_conflict():
         connection, generation = kept.take(engine) if kept is not None else (engine.connect(), 0)
         try:
             with connection.begin():
-                session = Session(bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only")
-                session.info[DRIVER] = (connection.dialect, connection.connection.driver_connection)
+                unit = Unit(connection, autoflush=autoflush)
                 try:
-                    yield session
-                    if session.new or session.dirty or session.deleted:
-                        session.flush()
-                finally:
-                    session.close()
+                    yield unit
+                except BaseException:
+                    if unit._session is not None:
+                        unit._session.close()
+                    raise
+                unit._end()
         finally:
             if kept is not None:
                 kept.give_back(connection, generation)

@@ -156,3 +156,36 @@ def test_a_remembered_instant_is_stored_the_same_whatever_its_zone_and_a_naive_o
         stored = session.exec(select(Audit.at).where(Audit.trigger == "note")).all()
         raw = session.connection().exec_driver_sql("SELECT DISTINCT at FROM audit WHERE \"trigger\" = 'note'").all()
     assert stored == [utc, utc, utc] and len(raw) == 1
+
+
+# -- the unit of work a transition writes in (store.db.writing) ----------------------------------
+def test_a_unit_of_work_makes_a_session_only_when_orm_work_asks_and_both_see_one_info(engine, action):
+    from store.db import writing
+
+    with writing(engine) as unit:
+        rows.add_audit(unit, action_id=action.id, subject_kind="action", subject_id=action.id, at=T0,
+                       trigger="note", from_state="request", to_state="request", actor="ana", reason=None, payload={})
+        assert unit._session is None  # written through store.rows alone: no Session made
+        row = rows.loaded(Action, {"id": action.id})
+        assert row not in unit
+        rows.remember(unit, row)
+        stored = unit.get(Action, action.id)  # ORM work: now there is one, on the same transaction
+        assert unit._session is not None and unit.orm.info is unit.info
+        assert rows.known(unit.orm, Action, action.id) is row
+        stored.focal_point = "flushed at the end"
+    with reading(engine) as session:
+        assert session.get(Action, action.id).focal_point == "flushed at the end"
+        assert [a.trigger for a in session.exec(select(Audit).where(Audit.subject_id == action.id))][-1] == "note"
+
+
+def test_a_unit_of_work_that_fails_writes_nothing_of_either_kind(engine, action):
+    from store.db import writing
+
+    with pytest.raises(RuntimeError), writing(engine) as unit:
+        rows.add_audit(unit, action_id=action.id, subject_kind="action", subject_id=action.id, at=T0,
+                       trigger="note", from_state="request", to_state="request", actor="ana", reason=None, payload={})
+        unit.get(Action, action.id).focal_point = "never"
+        raise RuntimeError("a guard's bug")
+    with reading(engine) as session:
+        assert session.get(Action, action.id).focal_point != "never"
+        assert "note" not in [a.trigger for a in session.exec(select(Audit).where(Audit.subject_id == action.id))]

@@ -245,7 +245,7 @@ class ActionService:
         source, name = row.state, self._label(subject, session, row)
         subject.machine.applicable(source, trigger, label=name, roles=roles)  # before any data is applied
         now = self.clock.now()
-        today = now.astimezone(self.facility.zone).date()
+        today = self.today(now)
         self._apply(subject, session, row, payload, actor, now, events, via)
         view = subject.view(session, row, reason=reason, to=to, changed=frozenset(payload), today=today,
                             **view_extra)
@@ -472,8 +472,9 @@ class ActionService:
                                f"{' and '.join(roles)}")
         return roles
 
-    def today(self):
-        return self.clock.now().astimezone(self.facility.zone).date()
+    def today(self, now: datetime | None = None):
+        """The team's date now (or at `now`)."""
+        return (now or self.clock.now()).astimezone(self.facility.zone).date()
 
     def _next_reference(self, session: Session, year: int) -> str:
         counter = session.exec(select(ReferenceCounter).where(ReferenceCounter.year == year)

@@ -231,14 +231,14 @@ class Unit:
     def __contains__(self, instance) -> bool:
         return self._session is not None and instance in self._session
 
-    def _end(self) -> None:
-        """Flush what ORM work changed and close the Session, if one was made."""
+    def _flush(self) -> None:
+        """Write what ORM work changed, if it made a Session."""
+        if self._session is not None and (self._session.new or self._session.dirty or self._session.deleted):
+            self._session.flush()
+
+    def _close(self) -> None:
         if self._session is not None:
-            try:
-                if self._session.new or self._session.dirty or self._session.deleted:
-                    self._session.flush()
-            finally:
-                self._session.close()
+            self._session.close()
 
 
 @contextmanager
@@ -257,11 +257,9 @@ def writing(engine: Engine, *, autoflush: bool = True) -> Iterator[Unit]:
                 unit = Unit(connection, autoflush=autoflush)
                 try:
                     yield unit
-                except BaseException:
-                    if unit._session is not None:
-                        unit._session.close()
-                    raise
-                unit._end()
+                    unit._flush()
+                finally:
+                    unit._close()
         finally:
             if kept is not None:
                 kept.give_back(connection, generation)

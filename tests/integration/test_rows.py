@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from mieux.subjects import find_action
 from store import rows
-from store.db import reading, transaction
+from store.db import reading, transaction, writing
 from store.tables import Action, Alert, Audit, Deadline, Timer
 from tests.helpers import T0, request
 
@@ -160,8 +160,6 @@ def test_a_remembered_instant_is_stored_the_same_whatever_its_zone_and_a_naive_o
 
 # -- the unit of work a transition writes in (store.db.writing) ----------------------------------
 def test_a_unit_of_work_makes_a_session_only_when_orm_work_asks_and_both_see_one_info(engine, action):
-    from store.db import writing
-
     with writing(engine) as unit:
         rows.add_audit(unit, action_id=action.id, subject_kind="action", subject_id=action.id, at=T0,
                        trigger="note", from_state="request", to_state="request", actor="ana", reason=None, payload={})
@@ -179,8 +177,6 @@ def test_a_unit_of_work_makes_a_session_only_when_orm_work_asks_and_both_see_one
 
 
 def test_a_unit_of_work_that_fails_writes_nothing_of_either_kind(engine, action):
-    from store.db import writing
-
     with pytest.raises(RuntimeError), writing(engine) as unit:
         rows.add_audit(unit, action_id=action.id, subject_kind="action", subject_id=action.id, at=T0,
                        trigger="note", from_state="request", to_state="request", actor="ana", reason=None, payload={})

@@ -1,20 +1,24 @@
 """SQLite: reads never queue behind a writer, and writers hold the lock only while they write."""
+import gc
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from config.settings import Settings
 from domain.schemas import ActionChanges
 from mieux.bootstrap import bootstrap
 from mieux.deadlines import deadlines
+from store.db import _KEPT, _Kept, make_engine, writing
 from tests.helpers import new_action_in, request
 
 MIEUX = Path(sys.executable).parent / "mieux"
@@ -113,8 +117,6 @@ def test_a_kept_write_connection_holds_no_lock_after_a_change_or_a_refusal(servi
 
 
 def test_disposing_the_engine_closes_the_kept_write_connections_and_the_next_change_opens_another(service):
-    from store.db import _KEPT
-
     reference = new_action_in(service, "pre_implementation")
     kept = _KEPT[service.engine]
     [connection] = kept.idle
@@ -128,8 +130,6 @@ def test_disposing_the_engine_closes_the_kept_write_connections_and_the_next_cha
 
 
 def test_a_write_connection_in_use_when_the_engine_is_disposed_is_closed_when_given_back(service):
-    from store.db import _KEPT, writing
-
     kept = _KEPT[service.engine]
     with writing(service.engine) as session:
         in_use = session.connection()
@@ -138,8 +138,6 @@ def test_a_write_connection_in_use_when_the_engine_is_disposed_is_closed_when_gi
 
 
 def test_a_forked_child_never_uses_its_parents_kept_write_connections(service):
-    from store.db import _KEPT
-
     reference = new_action_in(service, "pre_implementation")
     kept = _KEPT[service.engine]
     [parents] = kept.idle
@@ -163,8 +161,6 @@ def test_a_forked_child_never_uses_its_parents_kept_write_connections(service):
 
 
 def test_no_more_write_connections_are_kept_than_a_few_writers_need_at_once(service):
-    from store.db import _KEPT, _Kept
-
     kept = _KEPT[service.engine]
     taken = [kept.take(service.engine) for _ in range(_Kept.KEEP + 2)]  # as many writers at once
     assert len({id(connection) for connection, _ in taken}) == len(taken)
@@ -175,13 +171,6 @@ def test_no_more_write_connections_are_kept_than_a_few_writers_need_at_once(serv
 
 
 def test_engines_dropped_without_dispose_keep_no_more_than_a_few_connections_and_are_freed(tmp_path):
-    import gc
-    import weakref
-
-    from sqlalchemy import text
-
-    from store.db import _KEPT, _Kept, make_engine, writing
-
     dropped = []
     for i in range(_Kept.KEEP_IN_PROCESS + 3):
         engine = make_engine(f"sqlite:///{tmp_path / f'store{i}.db'}")
@@ -195,10 +184,6 @@ def test_engines_dropped_without_dispose_keep_no_more_than_a_few_connections_and
 
 
 def test_threads_writing_at_once_share_the_kept_connections_and_every_change_lands(service):
-    from concurrent.futures import ThreadPoolExecutor
-
-    from store.db import _KEPT, _Kept
-
     references = [new_action_in(service, "pre_implementation") for _ in range(6)]
 
     def edit(reference):
